@@ -1,0 +1,201 @@
+package io.cocoon.core.agent;
+
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The host end of the agent channel (docs/agent-protocol.md): request/reply with deadlines,
+ * plus routing of stream frames to per-process listeners. One reader thread; writes are
+ * serialised. Also used, unchanged, for the CLI-to-monitor control socket, which speaks the same
+ * framing.
+ */
+public final class AgentClient implements Closeable {
+    private final SocketChannel channel;
+    private final InputStream in;
+    private final OutputStream out;
+    private final Map<Integer, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
+    private final Map<Integer, ProcessListener> listeners = new ConcurrentHashMap<>();
+    private final AtomicInteger nextId = new AtomicInteger(1);
+    private final CompletableFuture<String> closed = new CompletableFuture<>();
+    private volatile Consumer<Tlv.Fields> logSink = f -> { };
+    private volatile Consumer<Frame> unsolicited = f -> { };
+
+    private AgentClient(SocketChannel channel) {
+        this.channel = channel;
+        this.in = new BufferedInputStream(Channels.newInputStream(channel), 65536);
+        this.out = Channels.newOutputStream(channel);
+        Thread t = new Thread(this::readLoop, "agent-reader");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * Connects to a unix socket, retrying until it accepts or {@code timeout} passes, and
+     * giving up at once when {@code stillWorthTrying} says the other side has died.
+     */
+    public static AgentClient connect(Path socket, Duration timeout, BooleanSupplier stillWorthTrying) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        IOException last = null;
+        long sleep = 2;
+        while (System.nanoTime() < deadline) {
+            SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                ch.connect(UnixDomainSocketAddress.of(socket));
+                return new AgentClient(ch);
+            } catch (IOException e) {
+                ch.close();
+                last = e;
+            }
+            if (!stillWorthTrying.getAsBoolean()) break;
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted connecting to " + socket);
+            }
+            sleep = Math.min(20, sleep * 2);
+        }
+        throw new IOException("cannot connect to " + socket + (last == null ? "" : ": " + last.getMessage()));
+    }
+
+    /** Wraps an already connected channel (the monitor's side of a control connection). */
+    public static AgentClient over(SocketChannel ch) {
+        return new AgentClient(ch);
+    }
+
+    public void onLog(Consumer<Tlv.Fields> sink) {
+        this.logSink = sink;
+    }
+
+    /** Frames that are neither replies nor addressed to a listener (control requests). */
+    public void onUnsolicited(Consumer<Frame> handler) {
+        this.unsolicited = handler;
+    }
+
+    public void listen(int procId, ProcessListener l) {
+        listeners.put(procId, l);
+    }
+
+    public void unlisten(int procId) {
+        listeners.remove(procId);
+    }
+
+    /** Sends a request and waits for OK (returning its fields) or ERROR (thrown). */
+    public Tlv.Fields request(int type, byte[] payload, Duration timeout) {
+        int id = nextId.getAndIncrement();
+        CompletableFuture<Frame> f = new CompletableFuture<>();
+        pending.put(id, f);
+        try {
+            send(new Frame(type, id, payload));
+            Frame reply = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Tlv.Fields fields = Tlv.Fields.parse(reply.payload());
+            if (reply.type() == Proto.ERROR) {
+                int errno = fields.u32(Proto.T_ERRNO).orElse(0L).intValue();
+                throw new AgentException(errno, fields.str(Proto.T_MESSAGE).orElse("error " + errno));
+            }
+            return fields;
+        } catch (TimeoutException e) {
+            throw new AgentException(0, "no answer within " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw new AgentException(0, e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AgentException(0, "interrupted");
+        } catch (IOException e) {
+            throw new AgentException(0, "channel failed: " + e.getMessage());
+        } finally {
+            pending.remove(id);
+        }
+    }
+
+    public Tlv.Fields request(int type, Tlv.Writer payload, Duration timeout) {
+        return request(type, payload.toBytes(), timeout);
+    }
+
+    /** Sends a frame that has no reply (stream data, credit, a reply of our own). */
+    public void send(Frame f) throws IOException {
+        byte[] b = f.encode();
+        synchronized (out) {
+            out.write(b);
+            out.flush();
+        }
+    }
+
+    private void readLoop() {
+        String why = "agent closed the channel";
+        try {
+            Frame f;
+            while ((f = Frame.read(in)) != null) dispatch(f);
+        } catch (IOException e) {
+            why = "agent channel failed: " + e.getMessage();
+        } catch (RuntimeException e) {
+            why = "agent channel failed: " + e;
+        }
+        closed.complete(why);
+        String reason = why;
+        pending.values().forEach(p -> p.completeExceptionally(new IOException(reason)));
+        listeners.values().forEach(l -> l.channelClosed(reason));
+    }
+
+    private void dispatch(Frame f) {
+        switch (f.type()) {
+            case Proto.OK, Proto.ERROR -> {
+                CompletableFuture<Frame> p = pending.get(f.id());
+                if (p != null) p.complete(f);
+            }
+            case Proto.STDOUT, Proto.STDERR -> {
+                ProcessListener l = listeners.get(f.id());
+                if (l != null) l.output(f.type() == Proto.STDOUT ? Proto.STREAM_STDOUT : Proto.STREAM_STDERR, f.payload());
+            }
+            case Proto.STDIN_CREDIT -> {
+                ProcessListener l = listeners.get(f.id());
+                if (l != null) l.stdinCredit(Tlv.Fields.parse(f.payload()).u32(Proto.T_BYTES).orElse(0L).intValue());
+            }
+            case Proto.EXIT -> {
+                ProcessListener l = listeners.get(f.id());
+                Tlv.Fields fs = Tlv.Fields.parse(f.payload());
+                ExitStatus st = fs.u32(Proto.T_EXIT_SIGNAL).map(s -> ExitStatus.killed(s.intValue()))
+                        .orElseGet(() -> ExitStatus.exited(fs.u32(Proto.T_EXIT_CODE).orElse(255L).intValue()));
+                if (l != null) l.exit(st);
+            }
+            case Proto.LOG -> logSink.accept(Tlv.Fields.parse(f.payload()));
+            default -> unsolicited.accept(f);
+        }
+    }
+
+    /** Completes with the reason when the channel closes. */
+    public CompletableFuture<String> closed() {
+        return closed;
+    }
+
+    public boolean isOpen() {
+        return !closed.isDone();
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}

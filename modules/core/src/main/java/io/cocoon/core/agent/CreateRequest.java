@@ -1,0 +1,118 @@
+package io.cocoon.core.agent;
+
+import io.cocoon.core.seccomp.SeccompCompiler;
+import io.cocoon.core.spec.LinuxNames;
+import io.cocoon.spi.GuestMount;
+import io.cocoon.spi.SandboxPlan;
+import io.cocoon.spi.StoragePlan;
+import io.cocoon.spi.oci.Linux;
+import io.cocoon.spi.oci.Spec;
+import java.util.List;
+import java.util.Map;
+
+/** Encodes the agent's CREATE and EXEC payloads (docs/agent-protocol.md) from a plan. */
+public final class CreateRequest {
+    private CreateRequest() {}
+
+    public static Tlv.Writer create(SandboxPlan plan, StoragePlan storage, Spec.Process process, boolean stdin) {
+        Tlv.Writer w = new Tlv.Writer();
+        w.nested(Proto.T_ROOTFS, mount(storage.rootfs()));
+        for (GuestMount m : storage.mounts()) w.nested(Proto.T_MOUNT, mount(m));
+        if (!plan.hostname().isEmpty()) w.str(Proto.T_HOSTNAME, plan.hostname());
+        if (!plan.domainname().isEmpty()) w.str(Proto.T_DOMAINNAME, plan.domainname());
+        for (Map.Entry<String, String> e : plan.sysctl().entrySet()) w.str(Proto.T_SYSCTL, e.getKey() + "=" + e.getValue());
+        w.strs(Proto.T_MASKED_PATH, plan.maskedPaths());
+        w.strs(Proto.T_READONLY_PATH, plan.readonlyPaths());
+        w.u32(Proto.T_NAMESPACES, namespaceFlags(plan));
+        w.flag(Proto.T_ROOT_READONLY, plan.rootReadonly());
+        w.u64(Proto.T_PROPAGATION, MountOptions.propagation(plan.rootfsPropagation()));
+        Linux.Resources r = plan.resources();
+        if (r.memory() != null && r.memory().limit() != null && r.memory().limit() > 0) {
+            w.u64(Proto.T_CGROUP_MEMORY_MAX, r.memory().limit());
+        }
+        if (r.pids() != null && r.pids().limit() > 0) w.u64(Proto.T_CGROUP_PIDS_MAX, r.pids().limit());
+        SeccompCompiler.Program seccomp = (SeccompCompiler.Program) plan.extensions().get(io.cocoon.core.spec.SeccompHandler.PROGRAM);
+        w.nested(Proto.T_PROCESS, process(process, seccomp, stdin));
+        return w;
+    }
+
+    static int namespaceFlags(SandboxPlan plan) {
+        int f = 0;
+        for (String ns : plan.namespaces()) {
+            f |= switch (ns) {
+                case "pid" -> Proto.CLONE_NEWPID;
+                case "mount" -> Proto.CLONE_NEWNS;
+                case "ipc" -> Proto.CLONE_NEWIPC;
+                case "uts" -> Proto.CLONE_NEWUTS;
+                case "cgroup" -> Proto.CLONE_NEWCGROUP;
+                default -> 0;
+            };
+        }
+        // The agent always needs a private mount namespace to build the container's root.
+        return f | Proto.CLONE_NEWNS;
+    }
+
+    /** The root itself is mounted read-write; ROOT_READONLY remounts it after the mounts. */
+    static Tlv.Writer mount(GuestMount m) {
+        MountOptions o = MountOptions.parse(m.options());
+        long flags = o.flags();
+        String type = m.type();
+        if ((flags & MountOptions.MS_BIND) != 0) type = "bind";
+        Tlv.Writer w = new Tlv.Writer()
+                .str(Proto.M_TYPE, type)
+                .str(Proto.M_SOURCE, m.source())
+                .str(Proto.M_DEST, m.destination())
+                .u64(Proto.M_FLAGS, flags)
+                .str(Proto.M_DATA, o.data());
+        if (o.propagation() != 0) w.u64(Proto.M_PROPAGATION, o.propagation());
+        w.flag(Proto.M_STAGING, m.staging());
+        w.flag(Proto.M_MKDIR, m.mkdir());
+        return w;
+    }
+
+    /** The PROCESS field of CREATE and EXEC. */
+    public static Tlv.Writer process(Spec.Process p, SeccompCompiler.Program seccomp, boolean stdin) {
+        Tlv.Writer w = new Tlv.Writer();
+        w.strs(Proto.P_ARG, p.args());
+        w.strs(Proto.P_ENV, p.env());
+        w.str(Proto.P_CWD, p.cwd());
+        w.u32(Proto.P_UID, p.user().uid());
+        w.u32(Proto.P_GID, p.user().gid());
+        for (Long g : p.user().additionalGids()) w.u32(Proto.P_AGID, g);
+        w.u32(Proto.P_UMASK, p.user().umask() == null ? 022 : p.user().umask());
+        for (Spec.Rlimit r : p.rlimits()) {
+            w.nested(Proto.P_RLIMIT, new Tlv.Writer()
+                    .u32(Proto.RL_TYPE, LinuxNames.RLIMITS.get(r.type()))
+                    .u64(Proto.RL_SOFT, r.soft())
+                    .u64(Proto.RL_HARD, r.hard()));
+        }
+        Spec.Capabilities c = p.capabilities();
+        w.u64(Proto.P_CAP_BOUNDING, LinuxNames.capabilityMask(c.bounding()));
+        w.u64(Proto.P_CAP_EFFECTIVE, LinuxNames.capabilityMask(c.effective()));
+        w.u64(Proto.P_CAP_PERMITTED, LinuxNames.capabilityMask(c.permitted()));
+        w.u64(Proto.P_CAP_INHERITABLE, LinuxNames.capabilityMask(c.inheritable()));
+        w.u64(Proto.P_CAP_AMBIENT, LinuxNames.capabilityMask(c.ambient()));
+        w.flag(Proto.P_NO_NEW_PRIVS, p.noNewPrivileges());
+        if (p.oomScoreAdj() != null) w.u32(Proto.P_OOM_SCORE_ADJ, p.oomScoreAdj());
+        if (seccomp != null) {
+            w.bytes(Proto.P_SECCOMP_BPF, seccomp.filter());
+            w.u32(Proto.P_SECCOMP_FLAGS, seccomp.flags());
+        }
+        w.flag(Proto.P_TERMINAL, p.terminal());
+        w.flag(Proto.P_STDIN, stdin);
+        if (p.terminal() && p.consoleSize() != null) {
+            w.u32(Proto.P_ROWS, p.consoleSize().height());
+            w.u32(Proto.P_COLS, p.consoleSize().width());
+        }
+        if (p.user().username() != null) w.str(Proto.P_USER_NAME, p.user().username());
+        return w;
+    }
+
+    /** Env with runc's defaults: HOME from the container's /etc/passwd when missing. */
+    public static List<String> withHome(List<String> env, String home) {
+        for (String e : env) if (e.startsWith("HOME=")) return env;
+        List<String> out = new java.util.ArrayList<>(env);
+        out.add("HOME=" + home);
+        return List.copyOf(out);
+    }
+}

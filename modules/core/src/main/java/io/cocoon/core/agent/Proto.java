@@ -1,0 +1,144 @@
+package io.cocoon.core.agent;
+
+/** Message types and field tags of docs/agent-protocol.md (version 1) and the control protocol. */
+public final class Proto {
+    private Proto() {}
+
+    public static final int VERSION = 1;
+
+    // host -> agent requests
+    public static final int HELLO = 0x0001;
+    public static final int CREATE = 0x0002;
+    public static final int START = 0x0003;
+    public static final int EXEC = 0x0004;
+    public static final int SIGNAL = 0x0005;
+    public static final int RESIZE = 0x0006;
+    public static final int CLOSE_STDIN = 0x0007;
+    public static final int PS = 0x0008;
+    public static final int STATS = 0x0009;
+    public static final int SHUTDOWN = 0x000A;
+    public static final int PING = 0x000B;
+    public static final int UPDATE = 0x000C;
+    // host -> agent, no reply
+    public static final int STDIN = 0x0100;
+    public static final int CREDIT = 0x0101;
+    // agent -> host
+    public static final int OK = 0x8000;
+    public static final int ERROR = 0x8001;
+    public static final int STDOUT = 0x8100;
+    public static final int STDERR = 0x8101;
+    public static final int STDIN_CREDIT = 0x8102;
+    public static final int EXIT = 0x8103;
+    public static final int LOG = 0x8104;
+
+    // control protocol only (CLI -> monitor); see docs/control-protocol.md
+    public static final int C_WAIT_CREATED = 0x0400;
+    public static final int C_PAUSE = 0x0401;
+    public static final int C_RESUME = 0x0402;
+    public static final int C_UPDATE = 0x0403;
+    public static final int C_CHECKPOINT = 0x0404;
+    public static final int C_STATUS = 0x0405;
+    public static final int C_VMSTATS = 0x0406;
+
+    // generic tags
+    public static final int T_VERSION = 0x0001;
+    public static final int T_AGENT_VERSION = 0x0002;
+    public static final int T_KERNEL = 0x0003;
+    public static final int T_BOOT_MS = 0x0004;
+    public static final int T_PID = 0x0005;
+    public static final int T_PROC_ID = 0x0006;
+    public static final int T_SIGNAL = 0x0007;
+    public static final int T_ALL = 0x0008;
+    public static final int T_ROWS = 0x0009;
+    public static final int T_COLS = 0x000A;
+    public static final int T_ERRNO = 0x000B;
+    public static final int T_MESSAGE = 0x000C;
+    public static final int T_STREAM = 0x000D;
+    public static final int T_BYTES = 0x000E;
+    public static final int T_EXIT_CODE = 0x000F;
+    public static final int T_EXIT_SIGNAL = 0x0020;
+    public static final int T_LEVEL = 0x0021;
+    public static final int T_TIMEOUT_MS = 0x0022;
+    public static final int T_PROC = 0x0023;
+    public static final int T_PPID = 0x0024;
+    public static final int T_UID = 0x0025;
+    public static final int T_STATE = 0x0026;
+    public static final int T_CMD = 0x0027;
+    public static final int T_CPU_NS = 0x0028;
+    public static final int T_CPU_USER_NS = 0x0029;
+    public static final int T_CPU_SYSTEM_NS = 0x002A;
+    public static final int T_MEM_USAGE = 0x002B;
+    public static final int T_MEM_LIMIT = 0x002C;
+    public static final int T_MEM_CACHE = 0x002D;
+    public static final int T_PIDS = 0x002E;
+    public static final int T_MEM_TOTAL = 0x002F;
+    public static final int T_MEM_AVAILABLE = 0x0040;
+    public static final int T_CPU_MAX = 0x0041;
+    public static final int T_CPU_WEIGHT = 0x0042;
+
+    // container spec (CREATE)
+    public static final int T_ROOTFS = 0x0010;
+    public static final int T_MOUNT = 0x0011;
+    public static final int T_HOSTNAME = 0x0012;
+    public static final int T_DOMAINNAME = 0x0013;
+    public static final int T_SYSCTL = 0x0014;
+    public static final int T_MASKED_PATH = 0x0015;
+    public static final int T_READONLY_PATH = 0x0016;
+    public static final int T_NAMESPACES = 0x0017;
+    public static final int T_PROCESS = 0x0018;
+    public static final int T_ROOT_READONLY = 0x0019;
+    public static final int T_CGROUP_MEMORY_MAX = 0x001A;
+    public static final int T_CGROUP_PIDS_MAX = 0x001B;
+    public static final int T_PROPAGATION = 0x001C;
+
+    // MOUNT fields
+    public static final int M_TYPE = 0x0030;
+    public static final int M_SOURCE = 0x0031;
+    public static final int M_DEST = 0x0032;
+    public static final int M_FLAGS = 0x0033;
+    public static final int M_DATA = 0x0034;
+    public static final int M_PROPAGATION = 0x0035;
+    public static final int M_STAGING = 0x0036;
+    public static final int M_MKDIR = 0x0037;
+
+    // PROCESS fields
+    public static final int P_ARG = 0x0050;
+    public static final int P_ENV = 0x0051;
+    public static final int P_CWD = 0x0052;
+    public static final int P_UID = 0x0053;
+    public static final int P_GID = 0x0054;
+    public static final int P_AGID = 0x0055;
+    public static final int P_UMASK = 0x0056;
+    public static final int P_RLIMIT = 0x0057;
+    public static final int P_CAP_BOUNDING = 0x0058;
+    public static final int P_CAP_EFFECTIVE = 0x0059;
+    public static final int P_CAP_PERMITTED = 0x005A;
+    public static final int P_CAP_INHERITABLE = 0x005B;
+    public static final int P_CAP_AMBIENT = 0x005C;
+    public static final int P_NO_NEW_PRIVS = 0x005D;
+    public static final int P_OOM_SCORE_ADJ = 0x005E;
+    public static final int P_SECCOMP_BPF = 0x005F;
+    public static final int P_SECCOMP_FLAGS = 0x0060;
+    public static final int P_TERMINAL = 0x0061;
+    public static final int P_STDIN = 0x0062;
+    public static final int P_ROWS = 0x0063;
+    public static final int P_COLS = 0x0064;
+    public static final int P_USER_NAME = 0x0065;
+
+    // RLIMIT fields
+    public static final int RL_TYPE = 0x0070;
+    public static final int RL_SOFT = 0x0071;
+    public static final int RL_HARD = 0x0072;
+
+    /** Namespace clone flags. */
+    public static final int CLONE_NEWNS = 0x00020000;
+    public static final int CLONE_NEWCGROUP = 0x02000000;
+    public static final int CLONE_NEWUTS = 0x04000000;
+    public static final int CLONE_NEWIPC = 0x08000000;
+    public static final int CLONE_NEWPID = 0x20000000;
+
+    public static final int STREAM_STDOUT = 1;
+    public static final int STREAM_STDERR = 2;
+    public static final int OUTPUT_WINDOW = 262144;
+    public static final int STDIN_WINDOW = 65536;
+}

@@ -1,0 +1,134 @@
+/*
+ * agent.h - shared state of the agent: the event loop, the process table and
+ * the container, plus the entry points each module offers the others.
+ *
+ * The agent is single threaded: one epoll loop (main.c) dispatches to event
+ * sources embedded in the objects below; nothing blocks except short,
+ * bounded file operations on /proc, /sys and the cgroup tree.
+ */
+#ifndef COCOON_AGENT_H
+#define COCOON_AGENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "spec.h"
+
+/* ---- event loop (main.c) ---- */
+struct evsrc {
+	void (*fn)(struct evsrc *src, uint32_t events);
+	int fd;
+	uint32_t events; /* current interest; 0 = not registered */
+};
+
+/* Sets the interest of src->fd: 0 removes it from epoll (a registered fd
+ * with nothing to do would otherwise keep reporting HUP/ERR). */
+void loop_set(struct evsrc *src, uint32_t events);
+int64_t now_ms(void);
+
+/* ---- processes ---- */
+enum proc_state {
+	P_SETUP,   /* forked, waiting for the child's setup result on the sync pipe */
+	P_CREATED, /* container init ready, waiting for START */
+	P_RUNNING, /* released (exec'd or about to) */
+	P_FAILED,  /* setup failed: no streams, no EXIT, freed once reaped */
+};
+
+struct ostream {
+	struct evsrc ev;  /* ev.fd = our end of the pipe / pty master */
+	int open;         /* not yet at end of stream */
+	int closing;      /* grace period over: end at the next EAGAIN */
+	int64_t window;   /* bytes the host still accepts */
+};
+
+struct proc {
+	struct proc *next;
+	uint32_t id;      /* host-chosen process id (1 = container init) */
+	pid_t pid;        /* guest pid */
+	enum proc_state state;
+	int terminal, has_stdin;
+
+	struct evsrc sync;  /* child -> agent: setup result */
+	uint32_t pending_req; /* request id of the CREATE/EXEC waiting for sync */
+	int start_fd;       /* agent -> init: START byte (init only) */
+
+	struct ostream out[2]; /* stdout, stderr; with a terminal out[0] is the pty master */
+	struct evsrc in;       /* stdin pipe; unused with a terminal (the master is out[0]) */
+	uint8_t *inbuf;        /* STDIN bytes accepted but not yet written */
+	size_t inlen;
+	int64_t in_grant;      /* STDIN bytes the host may still send */
+	int in_close;          /* CLOSE_STDIN received */
+	int in_done;           /* stdin closed / no longer accepted */
+
+	int reaped;
+	int wstatus;
+	int64_t grace_deadline; /* ms; 0 = none */
+};
+
+struct agent {
+	struct proc *procs;
+	uint32_t last_exec_id;
+	int container;          /* a container has been created (one per agent) */
+	char cgroup[256];       /* container cgroup dir, "" = none */
+	char cgroup_base[256];  /* where to create it ("" = no cgroups) */
+	int pid1;               /* running as the VM's init */
+	int once;               /* host-test: exit when the connection closes */
+	int self_pidns;         /* fd of the agent's own pid namespace */
+	int cap_last;           /* /proc/sys/kernel/cap_last_cap */
+	int64_t shutdown_at;    /* SHUTDOWN: SIGKILL deadline (0 = not shutting down) */
+	int shutdown_phase;
+};
+
+extern struct agent A;
+
+/* main.c */
+void agent_exit_or_reboot(void) __attribute__((noreturn));
+
+/* requests.c */
+void requests_handle(uint16_t type, uint32_t id, const uint8_t *p, uint32_t len);
+void reply_error(uint32_t id, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void reply_ok_empty(uint32_t id);
+void shutdown_tick(void);
+
+/* process.c (parent side) */
+struct proc *proc_find(uint32_t id);
+struct proc *proc_by_pid(pid_t pid);
+struct proc *proc_spawn(uint32_t id, uint32_t req, const struct proc_spec *ps,
+			const struct container_spec *cs, char *err, size_t errsz, int *eno);
+void proc_start(struct proc *p);
+void proc_free(struct proc *p);
+
+/* container.c, process.c (child side; never return) */
+int container_setup(const struct container_spec *cs, char *err, size_t errsz);
+int sysctl_path(const char *kv, char *path, size_t pathsz, const char **value);
+
+/* streams.c */
+void streams_register(struct proc *p);
+void streams_update(struct proc *p);
+void streams_update_all(void);
+void streams_credit(struct proc *p, uint32_t stream, uint32_t bytes);
+void streams_stdin(struct proc *p, const uint8_t *data, uint32_t len);
+void streams_close_stdin(struct proc *p);
+void streams_on_reaped(struct proc *p);
+void streams_grace_check(int64_t now);
+int64_t streams_next_deadline(void);
+void proc_maybe_finish(struct proc *p);
+
+/* reaper.c */
+int reaper_init(void);
+void reaper_reap(void);
+
+/* cgroup.c */
+int cg_init_root(void);
+int cg_create(const char *path, const struct container_spec *cs, char *err, size_t errsz);
+int cg_join_self(const char *path);
+size_t cg_pids(pid_t **out);
+
+/* info.c */
+void info_ps(uint32_t req);
+void info_stats(uint32_t req);
+int read_file(const char *path, char *buf, size_t sz);
+int write_file(const char *path, const char *s);
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * proto.h - constants of the Cocoon agent protocol, version 1.
+ *
+ * The authoritative description is docs/agent-protocol.md; this header is its
+ * C transcription. Tags that the document names without a number (VERSION,
+ * PID, EXIT_CODE, ...) are numbered here and listed in the document's section
+ * "Notes from the agent implementation"; keep both in sync.
+ */
+#ifndef COCOON_PROTO_H
+#define COCOON_PROTO_H
+
+#define PROTO_VERSION 1
+#define AGENT_VERSION "0.1.0"
+
+#define FRAME_MAGIC0 0xC0
+#define FRAME_MAGIC1 0xC0
+#define FRAME_HDR_LEN 12
+#define FRAME_MAX_PAYLOAD (1024u * 1024u)
+
+/* Flow control (spec "Flow control"). */
+#define OUTPUT_WINDOW 262144
+#define STDIN_WINDOW 65536
+#define EOF_GRACE_MS 1000
+
+/* Host -> agent requests. */
+#define T_HELLO 0x0001
+#define T_CREATE 0x0002
+#define T_START 0x0003
+#define T_EXEC 0x0004
+#define T_SIGNAL 0x0005
+#define T_RESIZE 0x0006
+#define T_CLOSE_STDIN 0x0007
+#define T_PS 0x0008
+#define T_STATS 0x0009
+#define T_SHUTDOWN 0x000A
+#define T_PING 0x000B
+/* Host -> agent, no reply. */
+#define T_STDIN 0x0100
+#define T_CREDIT 0x0101
+/* Agent -> host. */
+#define T_OK 0x8000
+#define T_ERROR 0x8001
+#define T_STDOUT 0x8100
+#define T_STDERR 0x8101
+#define T_STDIN_CREDIT 0x8102
+#define T_EXIT 0x8103
+#define T_LOG 0x8104
+
+/* General fields (numbered by the agent implementation, see the notes). */
+#define TAG_VERSION 0x0001
+#define TAG_AGENT_VERSION 0x0002
+#define TAG_KERNEL 0x0003
+#define TAG_BOOT_MS 0x0004
+#define TAG_PID 0x0005
+#define TAG_PROC_ID 0x0006
+#define TAG_SIGNAL 0x0007
+#define TAG_ALL 0x0008
+#define TAG_EXIT_CODE 0x0009
+#define TAG_STREAM 0x000A
+#define TAG_BYTES 0x000B
+#define TAG_ERRNO 0x000C
+#define TAG_MESSAGE 0x000D
+#define TAG_LEVEL 0x000E
+#define TAG_TIMEOUT_MS 0x000F
+/* PS reply */
+#define TAG_PROC 0x0080
+#define TAG_PPID 0x0081
+#define TAG_STATE 0x0082
+#define TAG_CMD 0x0083
+/* STATS reply */
+#define TAG_CPU_NS 0x0090
+#define TAG_CPU_USER_NS 0x0091
+#define TAG_CPU_SYSTEM_NS 0x0092
+#define TAG_MEM_USAGE 0x0093
+#define TAG_MEM_LIMIT 0x0094
+#define TAG_MEM_CACHE 0x0095
+#define TAG_PIDS 0x0096
+#define TAG_MEM_TOTAL 0x0097
+#define TAG_MEM_AVAILABLE 0x0098
+
+/* Container spec (CREATE payload). */
+#define TAG_ROOTFS 0x0010
+#define TAG_MOUNT 0x0011
+#define TAG_HOSTNAME 0x0012
+#define TAG_DOMAINNAME 0x0013
+#define TAG_SYSCTL 0x0014
+#define TAG_MASKED_PATH 0x0015
+#define TAG_READONLY_PATH 0x0016
+#define TAG_NAMESPACES 0x0017
+#define TAG_PROCESS 0x0018
+#define TAG_ROOT_READONLY 0x0019
+#define TAG_CGROUP_MEMORY_MAX 0x001A
+#define TAG_CGROUP_PIDS_MAX 0x001B
+#define TAG_PROPAGATION 0x001C
+
+/* MOUNT fields. */
+#define TAG_M_TYPE 0x0030
+#define TAG_M_SOURCE 0x0031
+#define TAG_M_DEST 0x0032
+#define TAG_M_FLAGS 0x0033
+#define TAG_M_DATA 0x0034
+#define TAG_M_PROPAGATION 0x0035
+#define TAG_M_STAGING 0x0036
+#define TAG_M_MKDIR 0x0037
+
+/* PROCESS fields. */
+#define TAG_P_ARG 0x0050
+#define TAG_P_ENV 0x0051
+#define TAG_P_CWD 0x0052
+#define TAG_P_UID 0x0053
+#define TAG_P_GID 0x0054
+#define TAG_P_AGID 0x0055
+#define TAG_P_UMASK 0x0056
+#define TAG_P_RLIMIT 0x0057
+#define TAG_P_CAP_BOUNDING 0x0058
+#define TAG_P_CAP_EFFECTIVE 0x0059
+#define TAG_P_CAP_PERMITTED 0x005A
+#define TAG_P_CAP_INHERITABLE 0x005B
+#define TAG_P_CAP_AMBIENT 0x005C
+#define TAG_P_NO_NEW_PRIVS 0x005D
+#define TAG_P_OOM_SCORE_ADJ 0x005E
+#define TAG_P_SECCOMP_BPF 0x005F
+#define TAG_P_SECCOMP_FLAGS 0x0060
+#define TAG_P_TERMINAL 0x0061
+#define TAG_P_STDIN 0x0062
+#define TAG_P_ROWS 0x0063
+#define TAG_P_COLS 0x0064
+#define TAG_P_USER_NAME 0x0065
+
+/* RLIMIT fields: the document names them without numbers (see the notes). */
+#define TAG_RL_TYPE 0x0070
+#define TAG_RL_SOFT 0x0071
+#define TAG_RL_HARD 0x0072
+
+/* RESIZE reuses the PROCESS tags ROWS/COLS; PS's UID reuses PROCESS's UID. */
+#define TAG_ROWS TAG_P_ROWS
+#define TAG_COLS TAG_P_COLS
+#define TAG_UID TAG_P_UID
+
+/* LOG levels */
+#define LOG_ERROR 0
+#define LOG_WARN 1
+#define LOG_INFO 2
+#define LOG_DEBUG 3
+
+#endif

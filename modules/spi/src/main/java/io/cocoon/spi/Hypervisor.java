@@ -1,0 +1,40 @@
+package io.cocoon.spi;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Boots and controls VMs. One instance serves every VM of its kind; per-VM state lives in the
+ * returned {@link Vm} and in files under {@link VmPlan#stateDir()}, so that a later, unrelated
+ * process ({@code cocoon delete --force} after a crash) can still {@link #cleanup} it.
+ */
+public interface Hypervisor extends Driver {
+
+    /** What a driver can do beyond boot/kill. */
+    enum Feature {
+        PAUSE, SNAPSHOT, SHARED_FS_9P, VIRTIO_SERIAL, VSOCK, NET_TAP, DISK, ARGS_TEMPLATE
+    }
+
+    Set<Feature> features();
+
+    /**
+     * Starts the VM described by {@code plan} and returns once the hypervisor process runs; the
+     * caller then connects to {@link Vm#agentSocket()} with its own deadline. Must not leave a
+     * process behind when it throws.
+     */
+    Vm launch(VmPlan plan);
+
+    /**
+     * Restores a VM saved with {@link Vm#save}; drivers without {@link Feature#SNAPSHOT} keep the
+     * default, which refuses in one line.
+     */
+    default Vm restore(VmPlan plan, Path snapshot) {
+        throw new CocoonException(name() + ": restoring a VM snapshot is not supported by this hypervisor");
+    }
+
+    /**
+     * Kills whatever VM process still belongs to {@code stateDir} and removes the driver's files
+     * there. Idempotent, quiet when there is nothing to do, safe after the launching process died.
+     */
+    void cleanup(Path stateDir);
+}

@@ -1,0 +1,80 @@
+package io.cocoon.spi;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The VM part of a {@link SandboxPlan}: which hypervisor, kernel, initrd and size. Filled, in
+ * this order of precedence (lowest first), from built-in defaults, {@code vm.json}, the
+ * config.json {@code vm} object, {@code linux.resources} and {@code io.cocoon.*} annotations.
+ * {@link #sources()} records which file each came from, for the log.
+ */
+public final class VmSettings {
+    private String hypervisor;
+    private Path hypervisorPath;
+    private final List<String> hypervisorParams = new ArrayList<>();
+    private Path kernel;
+    private final List<String> kernelParams = new ArrayList<>();
+    private Path initrd;
+    private Path image;
+    private String imageFormat;
+    private int vcpus = 1;
+    private long memoryMiB = 256;
+    private String accelerator = "auto";
+    private List<String> template = List.of();
+    private Path templateSource;
+    private final Map<String, String> sources = new LinkedHashMap<>();
+
+    /** Hypervisor driver name ({@code qemu-lite}, {@code xen-xl}), or null for the default. */
+    public String hypervisor() { return hypervisor; }
+    public void hypervisor(String h) { hypervisor = h; }
+
+    /** Explicit hypervisor binary, or null to let the driver find it. */
+    public Path hypervisorPath() { return hypervisorPath; }
+    public void hypervisorPath(Path p) { hypervisorPath = p; }
+
+    /** Extra hypervisor arguments (config.json {@code vm.hypervisor.parameters}). */
+    public List<String> hypervisorParams() { return hypervisorParams; }
+
+    /** Guest kernel, or null for Cocoon's own. */
+    public Path kernel() { return kernel; }
+    public void kernel(Path k) { kernel = k; }
+
+    /** Extra kernel command-line parameters. */
+    public List<String> kernelParams() { return kernelParams; }
+
+    public Path initrd() { return initrd; }
+    public void initrd(Path p) { initrd = p; }
+
+    /** A root disk image ({@code vm.image}), or null when the bundle rootfs is shared. */
+    public Path image() { return image; }
+    public void image(Path p) { image = p; }
+
+    public String imageFormat() { return imageFormat; }
+    public void imageFormat(String f) { imageFormat = f; }
+
+    public int vcpus() { return vcpus; }
+    public void vcpus(int n) { vcpus = n; }
+
+    public long memoryMiB() { return memoryMiB; }
+    public void memoryMiB(long m) { memoryMiB = m; }
+
+    /** {@code auto} (KVM when usable, else TCG), {@code kvm} or {@code tcg}. */
+    public String accelerator() { return accelerator; }
+    public void accelerator(String a) { accelerator = a; }
+
+    /**
+     * Lines of a cc-oci-runtime {@code hypervisor.args} template (one argument per line, with
+     * {@code @TAG@} placeholders), or empty when the driver builds its own command line.
+     */
+    public List<String> template() { return template; }
+    public void template(List<String> lines, Path source) { template = List.copyOf(lines); templateSource = source; }
+
+    public Path templateSource() { return templateSource; }
+
+    /** Setting name to the file or annotation it came from. */
+    public Map<String, String> sources() { return sources; }
+}
