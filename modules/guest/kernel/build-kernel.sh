@@ -72,6 +72,19 @@ fi
 
 # --- build --------------------------------------------------------------------
 mkdir -p "$cache_root" || die "cannot create cache directory $cache_root"
+# Serialise concurrent builds of the same kernel; the loser finds it cached.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$cache_root/$hash.lock"
+  if ! flock -n 9; then
+    log "another build of $hash is running; waiting for it"
+    flock 9
+  fi
+  if [[ -f "$vmlinux" ]]; then
+    log "cached: $vmlinux"
+    echo "$vmlinux"
+    exit 0
+  fi
+fi
 build=$(mktemp -d "$cache_root/$hash.build.XXXX")
 stage=""
 progress_pid=""
@@ -119,7 +132,7 @@ run make -C "$ksrc" ARCH=x86_64 olddefconfig
 # Every CONFIG_X=y of the fragment must have survived dependency resolution.
 dropped=()
 while IFS= read -r line; do
-  grep -qxF "$line" "$ksrc/.config" || dropped+=("${line%%=*}(now: $(grep -E "^(# )?${line%%=*}[= ]" "$ksrc/.config" || echo 'absent'))")
+  grep -qxF "$line" "$ksrc/.config" || dropped+=("${line%%=*} (now: $(grep -E "^(# )?${line%%=*}[= ]" "$ksrc/.config" || echo 'absent'))")
 done < <(grep -E '^CONFIG_[A-Za-z0-9_]+=y$' "$fragment")
 if (( ${#dropped[@]} )); then
   printf 'dropped options:\n' >>"$buildlog"

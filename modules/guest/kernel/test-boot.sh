@@ -4,7 +4,8 @@
 # Usage: test-boot.sh [--sandbox] [VMLINUX]
 #   VMLINUX    kernel to boot (default: build/find it with ./build-kernel.sh)
 #   --sandbox  also pass `-sandbox on` to QEMU
-# Env: QEMU (default qemu-system-x86_64), MACHINE (the -M value),
+# Env: QEMU (default qemu-system-x86_64), MACHINE (the -M value), SMP, MEM,
+#      CMDLINE_EXTRA (default "quiet"), SANDBOX_OPTS (default "on"),
 #      TIMEOUT (seconds, default 60), KEEP=1 keeps the temp dir.
 #
 # Builds a busybox initramfs in a temp dir and boots it in a QEMU microvm
@@ -32,7 +33,7 @@ QEMU=${QEMU:-qemu-system-x86_64}
 # acpi=off: QEMU then announces the virtio-mmio devices on the kernel command
 # line (virtio_mmio.device=...), which is how the guest finds them.
 # pit/pic/rtc off: not needed by the guest (LAPIC timer + TSC/kvmclock).
-MACHINE=${MACHINE:-microvm,acpi=off,pit=off,pic=off,rtc=off}
+MACHINE=${MACHINE:-microvm,acpi=off,pit=on,pic=on,rtc=on}
 TIMEOUT=${TIMEOUT:-60}
 
 for tool in "$QEMU" busybox cpio gzip timeout python3; do
@@ -101,7 +102,11 @@ check net-lo     sh -c 'ip link set lo up && ip addr add 127.0.0.1/8 dev lo 2>/d
 check unshare    sh -c 'r=$(unshare -p -f -m -u -i -n --mount-proc sh -c "hostname inner; echo \$\$:\$(hostname):\$(cat /proc/1/comm)"); echo "$r"; test "$r" = "1:inner:sh" && test "$(hostname)" != inner'
 check userns     sh -c 'test "$(unshare -U -r id -u)" = 0 && echo uid0-in-userns'
 check cgroup2    sh -c 'mount -t cgroup2 cgroup2 /sys/fs/cgroup && cat /sys/fs/cgroup/cgroup.controllers'
-check cg-ctrls   sh -c 'c=$(cat /sys/fs/cgroup/cgroup.controllers); for x in cpuset cpu io memory pids; do echo " $c " | grep -q " $x " || { echo "missing $x"; exit 1; }; done; echo "+cpu +memory +pids +io +cpuset" > /sys/fs/cgroup/cgroup.subtree_control && mkdir /sys/fs/cgroup/t && sleep 30 & p=$!; echo $p > /sys/fs/cgroup/t/cgroup.procs && echo 50000 100000 > /sys/fs/cgroup/t/cpu.max && echo 64M > /sys/fs/cgroup/t/memory.max && echo 20 > /sys/fs/cgroup/t/pids.max && echo 1 > /sys/fs/cgroup/t/cgroup.freeze && sleep 0.2 && grep -q "frozen 1" /sys/fs/cgroup/t/cgroup.events && echo 0 > /sys/fs/cgroup/t/cgroup.freeze && kill $p && echo limits+freeze-ok'
+check cg-ctrls   sh -c 'set -e; cg=/sys/fs/cgroup; c=" $(cat $cg/cgroup.controllers) "; for x in cpuset cpu io memory pids; do case "$c" in *" $x "*) ;; *) echo "missing $x"; exit 1;; esac; done
+  echo "+cpu +memory +pids +io +cpuset" > $cg/cgroup.subtree_control; mkdir $cg/t; sleep 30 >/dev/null 2>&1 & p=$!
+  echo $p > $cg/t/cgroup.procs; echo "50000 100000" > $cg/t/cpu.max; echo 64M > $cg/t/memory.max; echo 20 > $cg/t/pids.max
+  echo 1 > $cg/t/cgroup.freeze; sleep 0.2; grep -q "frozen 1" $cg/t/cgroup.events; echo 0 > $cg/t/cgroup.freeze
+  kill $p; wait $p 2>/dev/null || true; echo "limits+freeze ok; cpu.max=$(cat $cg/t/cpu.max)"'
 check seccomp    sh -c 'grep -q "^Seccomp:" /proc/self/status && cat /proc/sys/kernel/seccomp/actions_avail'
 check ptys       sh -c 'mkdir -p /dev/pts && mount -t devpts devpts /dev/pts && test -c /dev/ptmx && echo ok'
 check virtio-drv sh -c 'd=$(ls /sys/bus/virtio/drivers | tr "\n" " "); echo "$d"; for x in virtio_blk virtio_net virtio_console virtio_rng 9pnet_virtio vmw_vsock_virtio_transport; do echo " $d" | grep -q " $x " || { echo "missing $x"; exit 1; }; done'
@@ -157,7 +162,7 @@ qemu_cmd=(
   timeout "$TIMEOUT" "$QEMU"
   -M "$MACHINE"
   -accel tcg,tb-size=64
-  -cpu max -m 128 -smp 1
+  -cpu max -m "${MEM:-128}" -smp "${SMP:-1}"
   -nodefaults -no-user-config -nographic -no-reboot
   -kernel "$vmlinux" -initrd "$dir/initrd.gz"
   -append "$kernel_cmdline"
@@ -171,7 +176,7 @@ qemu_cmd=(
   -device virtio-rng-device
   -netdev hubport,id=net0,hubid=0 -device virtio-net-device,netdev=net0
 )
-(( sandbox )) && qemu_cmd+=(-sandbox on)
+(( sandbox )) && qemu_cmd+=(-sandbox "${SANDBOX_OPTS:-on}")
 
 log "qemu command line:"
 printf '  %q' "${qemu_cmd[@]:2}" >&2; echo >&2

@@ -37,6 +37,7 @@ enum proc_state {
 
 struct ostream {
 	struct evsrc ev;  /* ev.fd = our end of the pipe / pty master */
+	struct proc *owner;
 	int open;         /* not yet at end of stream */
 	int closing;      /* grace period over: end at the next EAGAIN */
 	int64_t window;   /* bytes the host still accepts */
@@ -44,6 +45,7 @@ struct ostream {
 
 struct proc {
 	struct proc *next;
+	int dead;        /* freed; kept until the current epoll batch is done */
 	uint32_t id;      /* host-chosen process id (1 = container init) */
 	pid_t pid;        /* guest pid */
 	enum proc_state state;
@@ -68,7 +70,8 @@ struct proc {
 
 struct agent {
 	struct proc *procs;
-	uint32_t last_exec_id;
+	uint32_t *used_ids;     /* exec process ids seen (never reused) */
+	size_t nused;
 	int container;          /* a container has been created (one per agent) */
 	char cgroup[256];       /* container cgroup dir, "" = none */
 	char cgroup_base[256];  /* where to create it ("" = no cgroups) */
@@ -90,6 +93,8 @@ void requests_handle(uint16_t type, uint32_t id, const uint8_t *p, uint32_t len)
 void reply_error(uint32_t id, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void reply_ok_empty(uint32_t id);
 void shutdown_tick(void);
+/* Signals every process of the container (as PID 1: every process). */
+void kill_all(int sig);
 
 /* process.c (parent side) */
 struct proc *proc_find(uint32_t id);
@@ -97,11 +102,25 @@ struct proc *proc_by_pid(pid_t pid);
 struct proc *proc_spawn(uint32_t id, uint32_t req, const struct proc_spec *ps,
 			const struct container_spec *cs, char *err, size_t errsz, int *eno);
 void proc_start(struct proc *p);
-void proc_free(struct proc *p);
+void proc_free(struct proc *p); /* deferred: memory stays valid until proc_gc() */
+void proc_gc(void);
 
-/* container.c, process.c (child side; never return) */
+/* process.c: the child side, between fork and execve */
+struct child_args {
+	const struct proc_spec *ps;
+	const struct container_spec *cs; /* container init only */
+	int sync_fd;                     /* write end: setup result */
+	int start_fd;                    /* read end: START byte (init only) */
+	int tty;                         /* pty slave, or -1 */
+	int in_fd, out_fd, err_fd;       /* stdio without a terminal */
+	int ns_fd[4];                    /* exec: cgroup, ipc, uts, mnt of the init (-1 = same) */
+	int root_fd;                     /* exec: /proc/<init>/root */
+};
+void child_main(const struct child_args *a) __attribute__((noreturn));
+void proc_on_reaped(struct proc *p, int wstatus);
+
+/* container.c (child side) */
 int container_setup(const struct container_spec *cs, char *err, size_t errsz);
-int sysctl_path(const char *kv, char *path, size_t pathsz, const char **value);
 
 /* streams.c */
 void streams_register(struct proc *p);

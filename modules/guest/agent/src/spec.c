@@ -206,7 +206,7 @@ static int decode_process(struct dec *d, const uint8_t *p, size_t n, struct proc
 			break;
 		case TAG_P_SECCOMP_FLAGS: rc = get_u32(d, "SECCOMP_FLAGS", v, len, &ps->seccomp_flags); break;
 		case TAG_P_TERMINAL: rc = get_flag(d, "TERMINAL", len, &ps->terminal); break;
-		case TAG_P_STDIN: rc = get_flag(d, "STDIN", len, &ps->stdin); break;
+		case TAG_P_STDIN: rc = get_flag(d, "STDIN", len, &ps->want_stdin); break;
 		case TAG_P_ROWS: rc = get_u32(d, "ROWS", v, len, &ps->rows); break;
 		case TAG_P_COLS: rc = get_u32(d, "COLS", v, len, &ps->cols); break;
 		case TAG_P_USER_NAME: rc = get_str(d, "USER_NAME", v, len, &ps->user_name); break;

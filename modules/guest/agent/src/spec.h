@@ -42,7 +42,7 @@ struct proc_spec {
 	uint8_t *seccomp; /* struct sock_filter[], copied to 8-aligned memory */
 	uint32_t seccomp_len; /* bytes, multiple of 8 */
 	uint32_t seccomp_flags;
-	int terminal, stdin;
+	int terminal, want_stdin;
 	uint32_t rows, cols;
 	char *user_name;
 };

@@ -17,6 +17,7 @@ module io.cocoon.core {
     exports io.cocoon.core.seccomp;
     exports io.cocoon.core.control;
     exports io.cocoon.core.util;
+    exports io.cocoon.core.lifecycle;
 
     uses io.cocoon.spi.Hypervisor;
     uses io.cocoon.spi.NetworkProvider;

@@ -27,6 +27,7 @@ public final class ProcessIo implements ProcessListener {
     private final Object creditLock = new Object();
     private long stdinCredit;
     private volatile boolean closed;
+    private volatile boolean closeOutputs;
 
     /**
      * @param out where stdout goes, or null to discard
@@ -44,6 +45,12 @@ public final class ProcessIo implements ProcessListener {
         this.exit = CompletableFuture.allOf(stdout.done, stderr.done, exitFrame).thenApply(v -> exitFrame.join());
         if (terminal) stderr.queue.add(END);
         client.listen(procId, this);
+    }
+
+    /** Close the output streams at end of stream (relays that signal the end downstream). */
+    public ProcessIo closeOutputsAtEnd() {
+        closeOutputs = true;
+        return this;
     }
 
     public int procId() {
@@ -193,6 +200,13 @@ public final class ProcessIo implements ProcessListener {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                if (closeOutputs && target != null) {
+                    try {
+                        target.close();
+                    } catch (IOException ignored) {
+                        // the reader is gone already
+                    }
+                }
                 done.complete(null);
             }
         }

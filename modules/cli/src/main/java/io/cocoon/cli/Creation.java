@@ -1,0 +1,175 @@
+package io.cocoon.cli;
+
+import io.cocoon.core.agent.CreateRequest;
+import io.cocoon.core.config.ConfigLocator;
+import io.cocoon.core.lifecycle.Cleanup;
+import io.cocoon.core.oci.SpecParser;
+import io.cocoon.core.spec.AnnotationsHandler;
+import io.cocoon.core.spec.SpecPipeline;
+import io.cocoon.core.state.AtomicFiles;
+import io.cocoon.core.state.ContainerFiles;
+import io.cocoon.core.state.ContainerRecord;
+import io.cocoon.core.state.ProcStat;
+import io.cocoon.core.state.StateStore;
+import io.cocoon.guest.GuestAssets;
+import io.cocoon.monitor.LaunchSpec;
+import io.cocoon.spi.CocoonException;
+import io.cocoon.spi.Hypervisor;
+import io.cocoon.spi.NetworkProvider;
+import io.cocoon.spi.NetworkRequest;
+import io.cocoon.spi.NetworkSetup;
+import io.cocoon.spi.SandboxPlan;
+import io.cocoon.spi.StoragePlan;
+import io.cocoon.spi.StorageProvider;
+import io.cocoon.spi.VmDevice;
+import io.cocoon.spi.VmPlan;
+import io.cocoon.spi.oci.Spec;
+import io.cocoon.spi.oci.State;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The host side of {@code create} and {@code run}: reads the bundle into a plan, claims the
+ * container id, sets up storage and network, and writes {@code launch.json} for the monitor.
+ * On any failure everything done so far is undone, so a failed create leaves nothing behind.
+ */
+public final class Creation {
+    public static final String DEFAULT_HYPERVISOR = "qemu-lite";
+    public static final long DEFAULT_BOOT_TIMEOUT_MS = 30_000;
+
+    /** What a prepared container needs to be launched. */
+    public record Prepared(String id, SandboxPlan plan, LaunchSpec launch, StateStore.Lock lock) {}
+
+    private Creation() {}
+
+    /**
+     * Validates the bundle and prepares the container; returns with the container locked and in
+     * state {@code creating}. The caller launches the monitor, then closes the lock.
+     */
+    public static Prepared prepare(Context ctx, String id, Path bundleArg, String consoleSocket, boolean detached) {
+        StateStore store = ctx.store();
+        io.cocoon.core.state.ContainerId.validate(id);
+        Path bundle = bundleArg.toAbsolutePath().normalize();
+        if (!Files.isDirectory(bundle)) {
+            throw new CocoonException("bundle " + bundle + (Files.exists(bundle) ? " is not a directory" : " does not exist"));
+        }
+        Path configFile = bundle.resolve("config.json");
+        Spec spec = SpecParser.read(configFile);
+        SandboxPlan plan = new SpecPipeline(ctx.plugins().specHandlers()).plan(id, bundle, spec, new ConfigLocator(bundle));
+        plan.warnings().forEach(w -> ctx.log().warn(w));
+        plan.vm().sources().forEach((k, v) -> ctx.log().debug("vm " + k + " from " + v));
+        Spec.Process process = plan.process();
+        if (process.terminal() && consoleSocket == null && detached) {
+            throw new CocoonException("cannot allocate tty if cocoon will detach without setting console socket");
+        }
+        if (!process.terminal() && consoleSocket != null) {
+            throw new CocoonException("cannot use console socket if the process does not have a terminal (process.terminal is false)");
+        }
+        Executables.check(plan.rootfs(), process);
+        process = new Spec.Process(process.terminal(), process.consoleSize(), process.user(), process.args(),
+                process.commandLine(), CreateRequest.withHome(process.env(), Executables.home(plan.rootfs(), process.user().uid())),
+                process.cwd(), process.capabilities(), process.rlimits(), process.noNewPrivileges(), process.apparmorProfile(),
+                process.oomScoreAdj(), process.selinuxLabel());
+        String hvName = plan.vm().hypervisor() == null ? DEFAULT_HYPERVISOR : plan.vm().hypervisor();
+        Hypervisor hv = ctx.plugins().hypervisor(hvName).orElseThrow(() -> new CocoonException(
+                "hypervisor \"" + hvName + "\" not found; installed: " + ctx.plugins().hypervisors().stream().map(Hypervisor::name).toList()));
+        StorageProvider storage = storageFor(ctx, plan);
+        NetworkRequest netReq = new NetworkRequest(id, store.dir(id), plan.netnsPath(), plan.annotations());
+        NetworkProvider network = networkFor(ctx, netReq, plan);
+        GuestAssets.Assets assets = GuestAssets.resolve(plan.vm().kernel(), plan.vm().initrd());
+
+        StateStore.Lock lock = store.create(id);
+        try {
+            Path dir = store.dir(id);
+            long me = ProcessHandle.current().pid();
+            ContainerRecord record = new ContainerRecord(spec.ociVersion(), id, State.CREATING, me, ProcStat.startTime(me),
+                    bundle.toString(), plan.rootfs().toString(), Instant.now().toString(), System.getProperty("user.name", "root"),
+                    plan.annotations(), hvName, 0, 0, str(assets.kernel()), str(assets.initrd()), str(plan.vm().image()), "", null);
+            store.write(record);
+            Files.copy(configFile, dir.resolve(ContainerFiles.CONFIG));
+            AtomicFiles.write(dir.resolve(ContainerFiles.RESOURCES), new Cleanup.Resources(hvName, storage.name(),
+                    network == null ? null : network.name(), plan.netnsPath(), plan.annotations()).toJson());
+            StoragePlan sp = storage.prepare(plan, dir);
+            NetworkSetup net = network == null ? NetworkSetup.NONE : network.setup(netReq);
+            List<VmDevice> devices = new ArrayList<>(sp.devices());
+            devices.addAll(net.devices());
+            Path sockets = store.socketDir(id);
+            Files.createDirectories(sockets);
+            long bootTimeout = bootTimeout(plan);
+            Path hvLog = ctx.global().hypervisorLogDir() != null
+                    ? ctx.global().hypervisorLogDir().resolve(id + ".log") : dir.resolve(ContainerFiles.HYPERVISOR_LOG);
+            if (ctx.global().hypervisorLogDir() != null) Files.createDirectories(ctx.global().hypervisorLogDir());
+            VmPlan vm = new VmPlan(id, UUID.nameUUIDFromBytes(id.getBytes()).toString(), dir, plan.vm().vcpus(),
+                    plan.vm().memoryMiB(), assets.kernel(), assets.initrd(), plan.vm().kernelParams(),
+                    plan.vm().hypervisorPath(), plan.vm().hypervisorParams(), plan.vm().template(), devices,
+                    sockets.resolve("agent.sock"), dir.resolve(ContainerFiles.CONSOLE_LOG), hvLog,
+                    plan.vm().accelerator(), plan.rootfs(), Duration.ofMillis(bootTimeout), plan.annotations());
+            byte[] create = CreateRequest.create(plan, sp, process, true).toBytes();
+            LaunchSpec launch = new LaunchSpec(id, spec.ociVersion(), bundle.toString(), plan.rootfs().toString(), hvName, vm,
+                    create, process.terminal(), consoleSocket, bootTimeout, plan.cgroupsPath(), plan.annotations());
+            AtomicFiles.write(dir.resolve(ContainerFiles.LAUNCH), launch.toJson());
+            return new Prepared(id, plan, launch, lock);
+        } catch (IOException | RuntimeException e) {
+            abort(ctx, id, lock);
+            if (e instanceof CocoonException ce) throw ce;
+            throw new CocoonException("create " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Undoes a partial create: monitor, VM, driver resources, state directory. */
+    public static void abort(Context ctx, String id, StateStore.Lock lock) {
+        StateStore store = ctx.store();
+        try {
+            ContainerRecord r = null;
+            try {
+                r = store.read(id);
+            } catch (CocoonException ignored) {
+                // no state written yet
+            }
+            // never kill ourselves: in `run` the monitor is this process
+            if (r != null && r.pid() == ProcessHandle.current().pid()) r = r.withMonitor(0, 0);
+            Cleanup.all(store, id, r, ctx::plugins);
+            store.remove(id);
+        } catch (RuntimeException e) {
+            ctx.log().warn("cleanup after failed create of " + id + ": " + e.getMessage());
+        } finally {
+            if (lock != null) lock.close();
+        }
+    }
+
+    private static long bootTimeout(SandboxPlan plan) {
+        String v = plan.annotations().get("io.cocoon.vm.boot_timeout");
+        if (v == null) return DEFAULT_BOOT_TIMEOUT_MS;
+        try {
+            return Math.max(1000, Long.parseLong(v.trim()));
+        } catch (NumberFormatException e) {
+            throw new CocoonException("annotations.io.cocoon.vm.boot_timeout: must be milliseconds, got \"" + v + "\"");
+        }
+    }
+
+    static StorageProvider storageFor(Context ctx, SandboxPlan plan) {
+        String wanted = plan.annotations().get(AnnotationsHandler.STORAGE);
+        for (StorageProvider s : ctx.plugins().storages()) {
+            if (wanted != null ? s.name().equals(wanted) : s.supports(plan)) return s;
+        }
+        throw new CocoonException(wanted != null ? "storage driver \"" + wanted + "\" not found"
+                : "no storage driver can serve this bundle (" + (plan.vm().image() != null ? "vm.image" : "rootfs directory") + ")");
+    }
+
+    static NetworkProvider networkFor(Context ctx, NetworkRequest req, SandboxPlan plan) {
+        String wanted = plan.annotations().get(AnnotationsHandler.NETWORK);
+        if (wanted == null || wanted.equals("none")) return null;
+        for (NetworkProvider n : ctx.plugins().networks()) if (n.name().equals(wanted) && n.supports(req)) return n;
+        throw new CocoonException("network driver \"" + wanted + "\" not found");
+    }
+
+    private static String str(Path p) {
+        return p == null ? "" : p.toString();
+    }
+}

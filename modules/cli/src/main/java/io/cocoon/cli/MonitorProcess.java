@@ -1,0 +1,81 @@
+package io.cocoon.cli;
+
+import io.cocoon.core.agent.AgentClient;
+import io.cocoon.core.agent.AgentException;
+import io.cocoon.core.agent.Proto;
+import io.cocoon.core.agent.Tlv;
+import io.cocoon.core.control.ControlClient;
+import io.cocoon.core.state.AtomicFiles;
+import io.cocoon.core.state.ContainerFiles;
+import io.cocoon.spi.CocoonException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** Starts a detached monitor for a prepared container and waits until the container is created. */
+public final class MonitorProcess {
+    private MonitorProcess() {}
+
+    /**
+     * @param start also start the container ({@code run --detach})
+     */
+    public static void launchAndWait(Context ctx, Creation.Prepared p, Path pidFile, boolean start) {
+        String id = p.id();
+        Process proc;
+        try {
+            List<String> cmd = SelfLauncher.command();
+            cmd.addAll(ctx.global().forChild());
+            cmd.addAll(List.of("monitor", id));
+            ctx.log().debug("starting monitor: " + String.join(" ", cmd));
+            proc = new ProcessBuilder(cmd).inheritIO().start();
+        } catch (IOException e) {
+            Creation.abort(ctx, id, p.lock());
+            throw new CocoonException("cannot start the monitor: " + e.getMessage());
+        }
+        long wait = p.launch().bootTimeoutMs() + 60_000;
+        Path sock = ctx.store().socketDir(id).resolve(ControlClient.SOCKET);
+        try (AgentClient c = AgentClient.connect(sock, Duration.ofMillis(wait), proc::isAlive)) {
+            c.request(Proto.C_WAIT_CREATED, new Tlv.Writer().u32(Proto.T_TIMEOUT_MS, wait), Duration.ofMillis(wait + 1000));
+            if (start) c.request(Proto.START, new byte[0], Duration.ofSeconds(60));
+        } catch (IOException | AgentException e) {
+            String why = monitorError(ctx, id, proc, e.getMessage());
+            proc.destroyForcibly();
+            Creation.abort(ctx, id, p.lock());
+            throw new CocoonException(why);
+        }
+        if (pidFile != null) writePidFile(pidFile, proc.pid());
+        p.lock().close();
+    }
+
+    /** The monitor's own account of a failure, if it wrote one, else what we saw. */
+    private static String monitorError(Context ctx, String id, Process proc, String seen) {
+        Path err = ctx.store().dir(id).resolve(ContainerFiles.ERROR);
+        for (int i = 0; i < 50 && !Files.exists(err) && proc.isAlive(); i++) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        try {
+            if (Files.exists(err)) return Files.readString(err).trim();
+        } catch (IOException ignored) {
+            // fall through
+        }
+        return proc.isAlive() ? "monitor did not report: " + seen : "monitor exited (" + seen + ")";
+    }
+
+    /** runc's pid file: the bare decimal pid, no newline, written atomically. */
+    public static void writePidFile(Path pidFile, long pid) {
+        try {
+            Path abs = pidFile.toAbsolutePath();
+            if (abs.getParent() != null) Files.createDirectories(abs.getParent());
+            AtomicFiles.write(abs, Long.toString(pid));
+        } catch (IOException e) {
+            throw new CocoonException("cannot write pid file " + pidFile + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.cocoon.cli.command;
+
+import io.cocoon.cli.Command;
+import io.cocoon.cli.Containers;
+import io.cocoon.cli.Context;
+import io.cocoon.cli.args.Args;
+import io.cocoon.cli.args.Opt;
+import io.cocoon.core.state.ContainerRecord;
+import io.cocoon.spi.CocoonException;
+import io.cocoon.spi.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code list}: runc's table, {@code -q}, {@code --format json}; cc-oci-runtime's {@code --all}
+ * adds the hypervisor, kernel and image columns (and fields).
+ */
+public final class ListCommand implements Command {
+    @Override public String name() { return "list"; }
+    @Override public String usage() { return ""; }
+    @Override public String summary() { return "lists containers started by cocoon with the given root"; }
+
+    @Override
+    public List<Opt> options() {
+        return List.of(Opt.value("select one of: table or json (default: \"table\")", "format", "f"),
+                Opt.bool("display only container IDs", "quiet", "q"),
+                Opt.bool("also show the hypervisor, kernel and image of each container", "all", "a"));
+    }
+
+    @Override
+    public int run(Context ctx, Args args) {
+        String format = args.value("format", "table");
+        if (!format.equals("table") && !format.equals("json")) throw new CocoonException("invalid format option \"" + format + "\"");
+        boolean all = args.flag("all");
+        List<ContainerRecord> records = new ArrayList<>();
+        for (String id : ctx.store().list()) {
+            try {
+                records.add(ctx.store().read(id));
+            } catch (CocoonException e) {
+                ctx.log().warn(e.getMessage()); // half-created or foreign directory
+            }
+        }
+        if (args.flag("quiet")) {
+            records.forEach(r -> ctx.out().println(r.id()));
+            return 0;
+        }
+        if (format.equals("json")) {
+            List<Object> out = new ArrayList<>();
+            for (ContainerRecord r : records) {
+                Map<String, Object> m = Containers.stateJson(r);
+                if (all) {
+                    m.put("hypervisor", r.hypervisor());
+                    m.put("kernel", r.kernel());
+                    m.put("image", r.image());
+                }
+                out.add(m);
+            }
+            ctx.out().println(Json.write(out));
+            return 0;
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(all ? new String[] {"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER", "HYPERVISOR", "KERNEL", "IMAGE"}
+                : new String[] {"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"});
+        for (ContainerRecord r : records) {
+            Map<String, Object> m = Containers.stateJson(r);
+            List<String> row = new ArrayList<>(List.of(r.id(), String.valueOf(m.get("pid")), String.valueOf(m.get("status")),
+                    r.bundle(), r.created(), r.owner()));
+            if (all) row.addAll(List.of(dash(r.hypervisor()), dash(r.kernel()), dash(r.image())));
+            rows.add(row.toArray(String[]::new));
+        }
+        table(ctx, rows);
+        return 0;
+    }
+
+    private static String dash(String s) {
+        return s == null || s.isEmpty() ? "-" : s;
+    }
+
+    /** Like Go's tabwriter(minwidth 12, padding 3), as runc prints it. */
+    static void table(Context ctx, List<String[]> rows) {
+        int cols = rows.get(0).length;
+        int[] w = new int[cols];
+        for (String[] r : rows) for (int i = 0; i < cols; i++) w[i] = Math.max(w[i], Math.max(9, r[i].length() + 3));
+        for (String[] r : rows) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < cols; i++) {
+                sb.append(r[i]);
+                if (i < cols - 1) sb.append(" ".repeat(w[i] - r[i].length()));
+            }
+            ctx.out().println(sb);
+        }
+    }
+}

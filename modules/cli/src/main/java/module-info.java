@@ -1,0 +1,13 @@
+/**
+ * The {@code cocoon} command line, runc-compatible. Commands engines call often (state, start,
+ * kill, delete, list, pause, resume, version) touch only the state store and the control
+ * socket; parsing config.json, plugins and native code load only for the commands that need them.
+ */
+module io.cocoon.cli {
+    requires io.cocoon.core;
+    requires io.cocoon.monitor;
+    requires io.cocoon.guest;
+    requires com.fasterxml.jackson.databind;
+
+    exports io.cocoon.cli;
+}

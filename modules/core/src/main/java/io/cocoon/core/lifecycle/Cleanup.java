@@ -1,0 +1,111 @@
+package io.cocoon.core.lifecycle;
+
+import io.cocoon.core.log.RuntimeLog;
+import io.cocoon.core.plugin.PluginRegistry;
+import io.cocoon.core.state.ContainerFiles;
+import io.cocoon.core.state.ContainerRecord;
+import io.cocoon.core.state.StateStore;
+import io.cocoon.core.util.Processes;
+import io.cocoon.spi.Hypervisor;
+import io.cocoon.spi.NetworkProvider;
+import io.cocoon.spi.NetworkRequest;
+import io.cocoon.spi.StorageProvider;
+import io.cocoon.spi.json.Json;
+import io.cocoon.spi.json.JsonValues;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Releases everything a container holds on the host: its monitor, its VM process, and whatever
+ * the drivers listed in {@code resources.json} set up. Safe to repeat, and safe after any crash:
+ * each step looks at what is actually there.
+ */
+public final class Cleanup {
+    private Cleanup() {}
+
+    /** What {@code resources.json} records: the drivers to call back, and their inputs. */
+    public record Resources(String hypervisor, String storage, String network, String netnsPath,
+                            Map<String, String> annotations) {
+        public String toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("hypervisor", hypervisor);
+            m.put("storage", storage);
+            m.put("network", network);
+            m.put("netnsPath", netnsPath);
+            m.put("annotations", annotations);
+            return Json.pretty(m);
+        }
+
+        public static Resources read(Path file) throws IOException {
+            Map<String, Object> m = Json.parseObject(Files.readString(file));
+            Map<String, String> ann = new LinkedHashMap<>();
+            JsonValues.map(m, "annotations").forEach((k, v) -> ann.put(k, String.valueOf(v)));
+            return new Resources(JsonValues.string(m, "hypervisor").orElse(null),
+                    JsonValues.string(m, "storage").orElse(null), JsonValues.string(m, "network").orElse(null),
+                    JsonValues.string(m, "netnsPath").orElse(null), ann);
+        }
+    }
+
+    /**
+     * Kills the monitor and VM if they still run, then releases driver resources.
+     *
+     * @param plugins loaded only if a driver has something to release
+     */
+    public static void all(StateStore store, String id, ContainerRecord r, Supplier<PluginRegistry> plugins) {
+        if (r != null) {
+            Processes.kill(r.pid(), r.pidStart(), 5000);
+            Processes.kill(r.vmPid(), r.vmPidStart(), 5000);
+        }
+        releaseDrivers(store.dir(id), id, plugins);
+    }
+
+    /** Calls the drivers named in resources.json, then removes it. Errors are logged, not thrown. */
+    public static void releaseDrivers(Path stateDir, String id, Supplier<PluginRegistry> plugins) {
+        Path f = stateDir.resolve(ContainerFiles.RESOURCES);
+        if (!Files.exists(f)) return;
+        RuntimeLog log = RuntimeLog.get();
+        Resources res;
+        try {
+            res = Resources.read(f);
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot read " + f + ": " + e.getMessage());
+            return;
+        }
+        PluginRegistry reg = plugins.get();
+        boolean ok = true;
+        if (res.hypervisor() != null) {
+            Hypervisor h = reg.hypervisor(res.hypervisor()).orElse(null);
+            ok &= call(() -> { if (h != null) h.cleanup(stateDir); }, "hypervisor " + res.hypervisor(), log);
+        }
+        if (res.storage() != null) {
+            StorageProvider s = reg.storages().stream().filter(x -> x.name().equals(res.storage())).findFirst().orElse(null);
+            ok &= call(() -> { if (s != null) s.release(stateDir); }, "storage " + res.storage(), log);
+        }
+        if (res.network() != null) {
+            NetworkProvider n = reg.networks().stream().filter(x -> x.name().equals(res.network())).findFirst().orElse(null);
+            NetworkRequest req = new NetworkRequest(id, stateDir, res.netnsPath(), res.annotations());
+            ok &= call(() -> { if (n != null) n.teardown(req); }, "network " + res.network(), log);
+        }
+        if (ok) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException e) {
+                log.warn("cannot remove " + f + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static boolean call(Runnable r, String what, RuntimeLog log) {
+        try {
+            r.run();
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("cleanup of " + what + " failed: " + e.getMessage());
+            return false;
+        }
+    }
+}

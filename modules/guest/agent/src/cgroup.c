@@ -1,0 +1,139 @@
+/*
+ * cgroup.c - the container's guest cgroup (cgroup v2).
+ *
+ * In the VM the agent mounts cgroup2 at /sys/fs/cgroup, enables the cpu,
+ * memory and pids controllers for its children and puts the container
+ * (init and every exec'd process) into /sys/fs/cgroup/cocoon. That cgroup
+ * is what SIGNAL ALL, PS and STATS look at, and where CGROUP_MEMORY_MAX /
+ * CGROUP_PIDS_MAX apply. In host-test mode a cgroup2 directory can be given
+ * with --cgroup; without one, "the container's processes" are the agent's
+ * processes and their descendants, found by walking /proc.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "log.h"
+
+int cg_init_root(void)
+{
+	static const char *const ctl[] = {"+cpu", "+memory", "+pids"};
+	if (access("/sys/fs/cgroup/cgroup.procs", F_OK) < 0)
+		return -1;
+	for (size_t i = 0; i < 3; i++)
+		if (write_file("/sys/fs/cgroup/cgroup.subtree_control", ctl[i]) < 0)
+			log_dbg("cgroup controller %s: %s", ctl[i] + 1, strerror(errno));
+	return 0;
+}
+
+static int set_limit(const char *file, uint64_t v, char *err, size_t errsz)
+{
+	char path[300], val[32];
+	snprintf(path, sizeof(path), "%s/%s", A.cgroup, file);
+	if (v == UINT64_MAX)
+		snprintf(val, sizeof(val), "max");
+	else
+		snprintf(val, sizeof(val), "%" PRIu64, v);
+	if (write_file(path, val) < 0) {
+		snprintf(err, errsz, "cgroup: set %s to %s: %s", path, val, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int cg_create(const char *path, const struct container_spec *cs, char *err, size_t errsz)
+{
+	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+		snprintf(err, errsz, "cgroup: mkdir %s: %s", path, strerror(errno));
+		return -1;
+	}
+	snprintf(A.cgroup, sizeof(A.cgroup), "%s", path);
+	if (cs->has_mem_max && set_limit("memory.max", cs->mem_max, err, errsz) < 0)
+		return -1;
+	if (cs->has_pids_max && set_limit("pids.max", cs->pids_max, err, errsz) < 0)
+		return -1;
+	return 0;
+}
+
+int cg_join_self(const char *path)
+{
+	char p[300];
+	snprintf(p, sizeof(p), "%s/cgroup.procs", path);
+	return write_file(p, "0");
+}
+
+static void push(pid_t **v, size_t *n, size_t *cap, pid_t pid)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		pid_t *nv = realloc(*v, *cap * sizeof(pid_t));
+		if (!nv)
+			return;
+		*v = nv;
+	}
+	(*v)[(*n)++] = pid;
+}
+
+/* Without a cgroup: the agent's live processes and all their descendants. */
+static size_t descendants(pid_t **out)
+{
+	pid_t *v = NULL, *all = NULL, *par = NULL;
+	size_t n = 0, cap = 0, na = 0, capa = 0, capp = 0, np = 0;
+	for (struct proc *p = A.procs; p; p = p->next)
+		if (!p->dead && !p->reaped)
+			push(&v, &n, &cap, p->pid);
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		char path[300], buf[512];
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		if (read_file(path, buf, sizeof(buf)) < 0)
+			continue;
+		char *r = strrchr(buf, ')');
+		int ppid;
+		if (!r || sscanf(r + 1, " %*c %d", &ppid) != 1)
+			continue;
+		push(&all, &na, &capa, atoi(e->d_name));
+		push(&par, &np, &capp, ppid);
+	}
+	if (d)
+		closedir(d);
+	for (size_t i = 0; i < n && np == na; i++) /* breadth-first over the ppid links */
+		for (size_t j = 0; j < na; j++)
+			if (par[j] == v[i])
+				push(&v, &n, &cap, all[j]);
+	free(all);
+	free(par);
+	*out = v;
+	return n;
+}
+
+size_t cg_pids(pid_t **out)
+{
+	*out = NULL;
+	if (!A.cgroup[0])
+		return descendants(out);
+	char path[300];
+	snprintf(path, sizeof(path), "%s/cgroup.procs", A.cgroup);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	pid_t *v = NULL;
+	size_t n = 0, cap = 0;
+	int pid;
+	while (fscanf(f, "%d", &pid) == 1)
+		push(&v, &n, &cap, pid);
+	fclose(f);
+	*out = v;
+	return n;
+}

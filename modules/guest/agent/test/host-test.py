@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""host-test.py - integration test of cocoon-agent on the host (no VM).
+
+Runs as root. Builds a busybox root in a temp dir, and for every scenario in
+scenarios.py starts a fresh agent in host-test mode:
+    cocoon-agent --channel unix:<tmp>/agent.sock --once [--cgroup <cgroup2 dir>]
+which listens on the socket, serves one connection, and exits when it
+closes. The container root is a bind mount of the busybox dir; namespaces,
+mounts, pivot_root, users, capabilities and seccomp are all real.
+
+Usage: host-test.py [--agent PATH] [--keep] [--debug] [scenario-name-substring...]
+Exit status 0 when every scenario passed; the last line is "N passed, N failed".
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import scenarios  # noqa: E402
+import cocoon_client  # noqa: E402
+from cocoon_client import Client, MS_BIND, MS_REC, ROOTFS, mount, nested  # noqa: E402
+
+
+def find_cgroup2():
+    """A cgroup2 directory the agent may create its container cgroup in."""
+    for d in ("/sys/fs/cgroup/unified", "/sys/fs/cgroup"):
+        if os.path.exists(os.path.join(d, "cgroup.procs")) and \
+                os.path.exists(os.path.join(d, "cgroup.subtree_control")):
+            return d
+    return None
+
+
+class HostEnv:
+    vm = False
+
+    def __init__(self, agent, work, debug):
+        self.agent, self.work, self.debug = agent, work, debug
+        self.rootfs = os.path.join(work, "rootfs")
+        scenarios.build_rootfs(self.rootfs)
+        self.cg_parent = find_cgroup2()
+        self.proc = None
+        self.n = 0
+
+    def rootfs_tlv(self):
+        return nested(ROOTFS, mount("bind", source=self.rootfs, flags=MS_BIND | MS_REC, mkdir=False))
+
+    def start(self):
+        self.n += 1
+        sock = os.path.join(self.work, "agent%d.sock" % self.n)
+        self.log = os.path.join(self.work, "agent%d.log" % self.n)
+        cmd = [self.agent, "--channel", "unix:" + sock, "--once"]
+        self.cgroup = None
+        if self.cg_parent:
+            self.cgroup = os.path.join(self.cg_parent, "cocoon-test-%d-%d" % (os.getpid(), self.n))
+            cmd += ["--cgroup", self.cgroup]
+        if self.debug:
+            cmd.append("--debug")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=open(self.log, "w"),
+                                     stderr=subprocess.STDOUT)
+        return Client.connect_unix(sock, timeout=30)
+
+    def expect_agent_gone(self, timeout):
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("the agent did not exit")
+        scenarios.check(rc == 0, "agent exit status %d" % rc)
+
+    def stop(self, client):
+        try:
+            client.sock.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError("the agent did not exit after the connection closed")
+        finally:
+            if self.cgroup and os.path.isdir(self.cgroup):
+                for _ in range(50):
+                    try:
+                        os.rmdir(self.cgroup)
+                        break
+                    except OSError:
+                        time.sleep(0.1)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--agent", default=os.path.join(HERE, "..", "build", "cocoon-agent"))
+    ap.add_argument("--keep", action="store_true", help="keep the temp dir")
+    ap.add_argument("--debug", action="store_true", help="run the agent with --debug")
+    ap.add_argument("only", nargs="*")
+    a = ap.parse_args()
+    if os.geteuid() != 0:
+        print("host-test.py must run as root")
+        return 2
+    agent = os.path.abspath(a.agent)
+    # containers get the capabilities this host allows (some hosts drop a few)
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("CapBnd:"):
+                cocoon_client.DEFAULT_CAPS[0] = int(line.split()[1], 16)
+    work = tempfile.mkdtemp(prefix="cocoon-agent-test.")
+    env = HostEnv(agent, work, a.debug)
+    passed = failed = 0
+    for name, fn, _ in scenarios.ALL:
+        if a.only and not any(o in name for o in a.only):
+            continue
+        t0 = time.time()
+        c = None
+        try:
+            c = env.start()
+            note = fn(c, env)
+            env.stop(c)
+            passed += 1
+            print("PASS %-28s %5.2fs %s" % (name, time.time() - t0, note or ""), flush=True)
+        except Exception as e:  # noqa: BLE001
+            failed += 1
+            print("FAIL %-28s %5.2fs %s" % (name, time.time() - t0, e), flush=True)
+            traceback.print_exc()
+            if env.proc and env.proc.poll() is None:
+                env.proc.kill()
+                env.proc.wait()
+            print("---- agent log (%s):" % env.log)
+            with open(env.log) as f:
+                print(f.read()[-3000:])
+    if not a.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    else:
+        print("kept", work)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed or not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

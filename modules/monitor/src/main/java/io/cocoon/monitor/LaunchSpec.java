@@ -1,0 +1,161 @@
+package io.cocoon.monitor;
+
+import io.cocoon.spi.VmDevice;
+import io.cocoon.spi.VmPlan;
+import io.cocoon.spi.json.Json;
+import io.cocoon.spi.json.JsonValues;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code create} hands the monitor in {@code launch.json}: the VM to boot, the agent CREATE
+ * payload, and how stdio is wired. Create does all parsing and validation; the monitor only
+ * executes, so it starts fast and never needs the config parser.
+ *
+ * @param create the encoded CREATE payload (docs/agent-protocol.md)
+ * @param consoleSocket runc's {@code --console-socket}, or null
+ */
+public record LaunchSpec(String id, String ociVersion, String bundle, String rootfs, String hypervisor, VmPlan vm,
+                         byte[] create, boolean terminal, String consoleSocket, long bootTimeoutMs,
+                         String cgroupsPath, Map<String, String> annotations) {
+
+    public String toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("ociVersion", ociVersion);
+        m.put("bundle", bundle);
+        m.put("rootfs", rootfs);
+        m.put("hypervisor", hypervisor);
+        m.put("vm", vmJson(vm));
+        m.put("create", Base64.getEncoder().encodeToString(create));
+        m.put("terminal", terminal);
+        m.put("consoleSocket", consoleSocket);
+        m.put("bootTimeoutMs", bootTimeoutMs);
+        m.put("cgroupsPath", cgroupsPath);
+        m.put("annotations", annotations);
+        return Json.pretty(m);
+    }
+
+    public static LaunchSpec fromJson(String text) {
+        Map<String, Object> m = Json.parseObject(text);
+        Map<String, String> ann = new LinkedHashMap<>();
+        JsonValues.map(m, "annotations").forEach((k, v) -> ann.put(k, String.valueOf(v)));
+        return new LaunchSpec(
+                JsonValues.string(m, "id").orElseThrow(),
+                JsonValues.string(m, "ociVersion").orElse(""),
+                JsonValues.string(m, "bundle").orElse(""),
+                JsonValues.string(m, "rootfs").orElse(""),
+                JsonValues.string(m, "hypervisor").orElseThrow(),
+                vmFrom(JsonValues.map(m, "vm")),
+                Base64.getDecoder().decode(JsonValues.string(m, "create").orElseThrow()),
+                JsonValues.bool(m, "terminal"),
+                JsonValues.string(m, "consoleSocket").orElse(null),
+                JsonValues.number(m, "bootTimeoutMs").orElse(30_000L),
+                JsonValues.string(m, "cgroupsPath").orElse(null),
+                ann);
+    }
+
+    static Map<String, Object> vmJson(VmPlan p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", p.id());
+        m.put("uuid", p.uuid());
+        m.put("stateDir", str(p.stateDir()));
+        m.put("vcpus", (long) p.vcpus());
+        m.put("memoryMiB", p.memoryMiB());
+        m.put("kernel", str(p.kernel()));
+        m.put("initrd", str(p.initrd()));
+        m.put("kernelParams", p.kernelParams());
+        m.put("hypervisorPath", str(p.hypervisorPath()));
+        m.put("hypervisorParams", p.hypervisorParams());
+        m.put("template", p.template());
+        List<Object> devs = new ArrayList<>();
+        for (VmDevice d : p.devices()) {
+            Map<String, Object> dm = new LinkedHashMap<>();
+            switch (d) {
+                case VmDevice.Share s -> {
+                    dm.put("kind", "share");
+                    dm.put("tag", s.tag());
+                    dm.put("path", s.hostPath().toString());
+                    dm.put("readonly", s.readonly());
+                }
+                case VmDevice.NetTap t -> {
+                    dm.put("kind", "tap");
+                    dm.put("tap", t.tap());
+                    dm.put("mac", t.mac());
+                    dm.put("mtu", (long) t.mtu());
+                }
+                case VmDevice.Disk k -> {
+                    dm.put("kind", "disk");
+                    dm.put("path", k.path().toString());
+                    dm.put("readonly", k.readonly());
+                    dm.put("format", k.format());
+                }
+            }
+            devs.add(dm);
+        }
+        m.put("devices", devs);
+        m.put("agentSocket", str(p.agentSocket()));
+        m.put("consoleLog", str(p.consoleLog()));
+        m.put("hypervisorLog", str(p.hypervisorLog()));
+        m.put("accelerator", p.accelerator());
+        m.put("workloadDir", str(p.workloadDir()));
+        m.put("bootTimeoutMs", p.bootTimeout().toMillis());
+        m.put("annotations", p.annotations());
+        return m;
+    }
+
+    static VmPlan vmFrom(Map<String, Object> m) {
+        List<VmDevice> devs = new ArrayList<>();
+        for (Object o : JsonValues.list(m, "devices")) {
+            String kind = JsonValues.string(o, "kind").orElse("");
+            switch (kind) {
+                case "share" -> devs.add(new VmDevice.Share(JsonValues.string(o, "tag").orElseThrow(),
+                        Path.of(JsonValues.string(o, "path").orElseThrow()), JsonValues.bool(o, "readonly")));
+                case "tap" -> devs.add(new VmDevice.NetTap(JsonValues.string(o, "tap").orElseThrow(),
+                        JsonValues.string(o, "mac").orElse(null), JsonValues.number(o, "mtu").orElse(1500L).intValue()));
+                case "disk" -> devs.add(new VmDevice.Disk(Path.of(JsonValues.string(o, "path").orElseThrow()),
+                        JsonValues.bool(o, "readonly"), JsonValues.string(o, "format").orElse("raw")));
+                default -> throw new IllegalArgumentException("unknown device kind " + kind);
+            }
+        }
+        Map<String, String> ann = new LinkedHashMap<>();
+        JsonValues.map(m, "annotations").forEach((k, v) -> ann.put(k, String.valueOf(v)));
+        return new VmPlan(
+                JsonValues.string(m, "id").orElseThrow(),
+                JsonValues.string(m, "uuid").orElse(""),
+                path(m, "stateDir"),
+                JsonValues.number(m, "vcpus").orElse(1L).intValue(),
+                JsonValues.number(m, "memoryMiB").orElse(256L),
+                path(m, "kernel"),
+                path(m, "initrd"),
+                strings(m, "kernelParams"),
+                path(m, "hypervisorPath"),
+                strings(m, "hypervisorParams"),
+                strings(m, "template"),
+                devs,
+                path(m, "agentSocket"),
+                path(m, "consoleLog"),
+                path(m, "hypervisorLog"),
+                JsonValues.string(m, "accelerator").orElse("auto"),
+                path(m, "workloadDir"),
+                Duration.ofMillis(JsonValues.number(m, "bootTimeoutMs").orElse(30_000L)),
+                ann);
+    }
+
+    private static List<String> strings(Map<String, Object> m, String key) {
+        return JsonValues.list(m, key).stream().map(String::valueOf).toList();
+    }
+
+    private static Path path(Map<String, Object> m, String key) {
+        return JsonValues.string(m, key).map(Path::of).orElse(null);
+    }
+
+    private static String str(Path p) {
+        return p == null ? null : p.toString();
+    }
+}

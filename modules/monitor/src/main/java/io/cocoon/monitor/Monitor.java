@@ -1,0 +1,318 @@
+package io.cocoon.monitor;
+
+import io.cocoon.core.agent.AgentClient;
+import io.cocoon.core.agent.AgentException;
+import io.cocoon.core.agent.ExitStatus;
+import io.cocoon.core.agent.ProcessIo;
+import io.cocoon.core.agent.Proto;
+import io.cocoon.core.agent.Tlv;
+import io.cocoon.core.control.ControlClient;
+import io.cocoon.core.lifecycle.Cleanup;
+import io.cocoon.core.lifecycle.HookRunner;
+import io.cocoon.core.plugin.PluginRegistry;
+import io.cocoon.core.state.AtomicFiles;
+import io.cocoon.core.state.ContainerFiles;
+import io.cocoon.core.state.ContainerRecord;
+import io.cocoon.core.state.ProcStat;
+import io.cocoon.core.state.StateStore;
+import io.cocoon.spi.CocoonException;
+import io.cocoon.spi.Hypervisor;
+import io.cocoon.spi.Vm;
+import io.cocoon.spi.json.Json;
+import io.cocoon.spi.oci.State;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.tinylog.Logger;
+
+/**
+ * One container's monitor: boots the VM, prepares the container through the agent, relays its
+ * stdio, serves the control socket, and returns the container's exit status once the VM is
+ * down and the drivers have released their resources.
+ *
+ * <p>Every wait has a deadline. A failure before the container is created is written to
+ * {@code error} in the state directory and reported to {@code create}; the VM is then killed.
+ */
+public final class Monitor {
+    private final StateStore store;
+    private final LaunchSpec launch;
+    private final Supplier<PluginRegistry> plugins;
+    private final Path stateDir;
+    private final Path socketDir;
+    private final CompletableFuture<Void> created = new CompletableFuture<>();
+    private final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
+    private volatile Vm vm;
+    private volatile AgentClient agent;
+    private volatile ContainerRecord record;
+    private volatile boolean started;
+    private volatile boolean paused;
+    private Requests requests;
+    private Runnable afterCreate = () -> { };
+
+    public Monitor(StateStore store, LaunchSpec launch, Supplier<PluginRegistry> plugins) {
+        this.store = store;
+        this.launch = launch;
+        this.plugins = plugins;
+        this.stateDir = store.dir(launch.id());
+        this.socketDir = store.socketDir(launch.id());
+    }
+
+    /** Runs once the container is created (and started, with auto-start): {@code run} writes its pid file. */
+    public Monitor afterCreate(Runnable r) {
+        afterCreate = r;
+        return this;
+    }
+
+    /** Reads launch.json from the state directory. */
+    public static LaunchSpec readLaunch(StateStore store, String id) throws IOException {
+        return LaunchSpec.fromJson(Files.readString(store.dir(id).resolve(ContainerFiles.LAUNCH)));
+    }
+
+    /**
+     * Runs the container to its end.
+     *
+     * @param stdio where the container's stdio goes (made by the caller: it may need the console socket)
+     * @param autoStart start right after creation ({@code cocoon run})
+     * @return the container's exit status (128+N when killed by signal N)
+     */
+    public int run(Supplier<ContainerStdio> stdio, boolean autoStart) {
+        ControlServer control = null;
+        ContainerStdio io = null;
+        int status;
+        try {
+            record = store.read(launch.id()).withMonitor(ProcessHandle.current().pid(), ProcStat.startTime(ProcessHandle.current().pid()));
+            store.write(record);
+            requests = new Requests(this);
+            control = new ControlServer(socketDir.resolve(ControlClient.SOCKET), requests);
+            boot();
+            io = stdio.get();
+            createContainer(io);
+            if (autoStart) start();
+            afterCreate.run();
+            status = waitForExit();
+        } catch (RuntimeException | IOException e) {
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+            Logger.error(e, "monitor failed: {}", msg);
+            writeError(msg);
+            created.completeExceptionally(new CocoonException(msg));
+            status = 255;
+            exited.complete(ExitStatus.exited(255));
+        }
+        shutdown();
+        if (io != null) io.close();
+        if (control != null) control.close();
+        Logger.info("monitor exits with {}", status);
+        return status;
+    }
+
+    private void boot() throws IOException {
+        Hypervisor hv = plugins.get().hypervisor(launch.hypervisor())
+                .orElseThrow(() -> new CocoonException("hypervisor driver \"" + launch.hypervisor() + "\" not found; see 'cocoon plugins'"));
+        long t0 = System.nanoTime();
+        vm = hv.launch(launch.vm());
+        Logger.info("{} started: pid {} ({}), {}", hv.name(), vm.pid(), vm.accelerator(), String.join(" ", vm.commandLine()));
+        record = record.withVm(hv.name(), vm.pid(), ProcStat.startTime(vm.pid()), str(launch.vm().kernel()),
+                str(launch.vm().initrd()), vm.accelerator());
+        store.write(record);
+        Duration deadline = Duration.ofMillis(launch.bootTimeoutMs());
+        try {
+            agent = AgentClient.connect(launch.vm().agentSocket(), deadline, vm::isAlive);
+        } catch (IOException e) {
+            throw bootFailure("no agent channel", e.getMessage());
+        }
+        agent.onLog(f -> Logger.info("agent: {}", f.str(Proto.T_MESSAGE).orElse("")));
+        long left = Math.max(1000, launch.bootTimeoutMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        Tlv.Fields hello;
+        try {
+            hello = helloUntil(left);
+        } catch (AgentException e) {
+            throw bootFailure("the guest agent did not answer", e.getMessage());
+        }
+        long version = hello.u32(Proto.T_VERSION).orElse(0L);
+        if (version != Proto.VERSION) throw new CocoonException("guest agent speaks protocol " + version + ", Cocoon speaks " + Proto.VERSION);
+        Logger.info("agent {} on {} answered after {} ms (guest uptime {} ms)", hello.str(Proto.T_AGENT_VERSION).orElse("?"),
+                hello.str(Proto.T_KERNEL).orElse("?"), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                hello.u64(Proto.T_BOOT_MS).orElse(-1L));
+    }
+
+    /** HELLO, failing fast if the VM process dies meanwhile. */
+    private Tlv.Fields helloUntil(long timeoutMs) {
+        CompletableFuture<Tlv.Fields> f = CompletableFuture.supplyAsync(() ->
+                agent.request(Proto.HELLO, new Tlv.Writer().u32(Proto.T_VERSION, Proto.VERSION), Duration.ofMillis(timeoutMs)));
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            try {
+                return f.get(50, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (!vm.isAlive()) throw new AgentException(0, "the VM exited during boot");
+                if (System.currentTimeMillis() > deadline) throw new AgentException(0, "no answer within " + timeoutMs + " ms");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof AgentException a ? a : new AgentException(0, e.getCause().getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AgentException(0, "interrupted");
+            }
+        }
+    }
+
+    private CocoonException bootFailure(String what, String detail) {
+        String where = launch.vm().consoleLog() == null ? "" : "; guest console: " + launch.vm().consoleLog();
+        String hvlog = launch.vm().hypervisorLog() == null ? "" : ", hypervisor log: " + launch.vm().hypervisorLog();
+        if (vm != null && !vm.isAlive()) {
+            return new CocoonException("the VM exited during boot (" + detail + ")" + where + hvlog);
+        }
+        return new CocoonException("VM boot failed: " + what + " within " + launch.bootTimeoutMs() + " ms (" + detail
+                + "); the VM was killed" + where + hvlog);
+    }
+
+    private void createContainer(ContainerStdio io) {
+        Map<String, Object> config = config();
+        HookRunner.run("createRuntime", HookRunner.fromConfig(config, "createRuntime"), state(State.CREATING));
+        HookRunner.run("prestart", HookRunner.fromConfig(config, "prestart"), state(State.CREATING));
+        ProcessIo pio = new ProcessIo(agent, 1, io.out(), io.err(), true, io.terminal());
+        byte[] payload = launch.create();
+        int[] size = io.size();
+        if (size != null && size[0] > 0) payload = withSize(payload, size);
+        Tlv.Fields r = agent.request(Proto.CREATE, payload, Duration.ofSeconds(60));
+        Logger.info("container created in the guest, pid {}", r.u32(Proto.T_PID).orElse(-1L));
+        pio.pumpStdin(io.in());
+        io.forwardResizes(agent, 1);
+        pio.exit().whenComplete((st, ex) -> exited.complete(ex == null ? st : ExitStatus.exited(vm.isAlive() ? 255 : 137)));
+        vm.onExit().thenRun(() -> exited.complete(ExitStatus.killed(9)));
+        HookRunner.run("createContainer", HookRunner.fromConfig(config, "createContainer"), state(State.CREATED));
+        record = record.withStatus(State.CREATED);
+        store.write(record);
+        created.complete(null);
+    }
+
+    /** Adds the host terminal size to the init PROCESS of a CREATE payload. */
+    private static byte[] withSize(byte[] create, int[] size) {
+        Tlv.Fields f = Tlv.Fields.parse(create);
+        Tlv.Writer w = new Tlv.Writer();
+        for (Tlv.Field field : f.all()) {
+            if (field.tag() == Proto.T_PROCESS) {
+                Tlv.Writer p = new Tlv.Writer();
+                for (Tlv.Field pf : Tlv.Fields.parse(field.value()).all()) {
+                    if (pf.tag() != Proto.P_ROWS && pf.tag() != Proto.P_COLS) p.bytes(pf.tag(), pf.value());
+                }
+                p.u32(Proto.P_ROWS, size[0]).u32(Proto.P_COLS, size[1]);
+                w.nested(Proto.T_PROCESS, p);
+            } else {
+                w.bytes(field.tag(), field.value());
+            }
+        }
+        return w.toBytes();
+    }
+
+    /** START: startContainer hooks, exec in the guest, state running, poststart hooks. */
+    synchronized void start() {
+        if (started) throw new CocoonException("cannot start an already running container");
+        Map<String, Object> config = config();
+        HookRunner.run("startContainer", HookRunner.fromConfig(config, "startContainer"), state(State.CREATED));
+        agent.request(Proto.START, new byte[0], Duration.ofSeconds(30));
+        started = true;
+        if (!exited.isDone()) {
+            record = record.withStatus(State.RUNNING);
+            store.write(record);
+        }
+        for (String f : HookRunner.runAll("poststart", HookRunner.fromConfig(config, "poststart"), state(State.RUNNING))) {
+            Logger.warn(f);
+        }
+    }
+
+    synchronized void pause() {
+        vm.pause();
+        paused = true;
+        record = record.withStatus(State.PAUSED);
+        store.write(record);
+    }
+
+    synchronized void resume() {
+        vm.resume();
+        paused = false;
+        record = record.withStatus(started ? State.RUNNING : State.CREATED);
+        store.write(record);
+    }
+
+    /** Ends a monitor whose container never got created (a signal during boot). */
+    void abort(String why) {
+        created.completeExceptionally(new CocoonException(why));
+        exited.complete(ExitStatus.killed(15));
+        if (vm != null) vm.kill();
+    }
+
+    boolean paused() { return paused; }
+    AgentClient agent() { return agent; }
+    Vm vm() { return vm; }
+    CompletableFuture<Void> created() { return created; }
+    CompletableFuture<ExitStatus> exited() { return exited; }
+    LaunchSpec launch() { return launch; }
+
+    private int waitForExit() {
+        ExitStatus st = exited.join();
+        Logger.info("container {}", st);
+        record = record.withExit(State.STOPPED, st.status());
+        store.write(record);
+        return st.status();
+    }
+
+    /** Stops the VM (agent shutdown, then the hypervisor) and releases driver resources. */
+    private void shutdown() {
+        if (vm != null && vm.isAlive()) {
+            if (paused) {
+                try {
+                    vm.resume();
+                } catch (RuntimeException e) {
+                    Logger.debug("resume before shutdown: {}", e.getMessage());
+                }
+            }
+            if (agent != null && agent.isOpen()) {
+                try {
+                    agent.request(Proto.SHUTDOWN, new Tlv.Writer().u32(Proto.T_TIMEOUT_MS, 500), Duration.ofSeconds(2));
+                } catch (RuntimeException e) {
+                    Logger.debug("agent shutdown: {}", e.getMessage());
+                }
+            }
+            vm.stop(Duration.ofSeconds(3));
+        }
+        if (agent != null) agent.close();
+        Cleanup.releaseDrivers(stateDir, launch.id(), plugins);
+    }
+
+    private Map<String, Object> config() {
+        try {
+            return Json.parseObject(Files.readString(stateDir.resolve(ContainerFiles.CONFIG)));
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+
+    Map<String, Object> state(String status) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ociVersion", launch.ociVersion());
+        m.put("id", launch.id());
+        m.put("status", status);
+        m.put("pid", ProcessHandle.current().pid());
+        m.put("bundle", launch.bundle());
+        if (!launch.annotations().isEmpty()) m.put("annotations", launch.annotations());
+        return m;
+    }
+
+    private void writeError(String msg) {
+        try {
+            AtomicFiles.write(stateDir.resolve(ContainerFiles.ERROR), msg);
+        } catch (IOException ignored) {
+            // create reports a generic failure then
+        }
+    }
+
+    private static String str(Path p) {
+        return p == null ? "" : p.toString();
+    }
+}

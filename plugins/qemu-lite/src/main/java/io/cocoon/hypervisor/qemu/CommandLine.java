@@ -1,0 +1,179 @@
+package io.cocoon.hypervisor.qemu;
+
+import io.cocoon.spi.CocoonException;
+import io.cocoon.spi.VmDevice;
+import io.cocoon.spi.VmPlan;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Builds QEMU's argv for a {@link VmPlan}: a {@code microvm} with PVH boot of the kernel ELF,
+ * no firmware, no ACPI, virtio-mmio devices, QMP, the agent on a virtio-serial port, 9p shares,
+ * taps and disks. With a cc-oci-runtime {@code hypervisor.args} template, the template drives
+ * the command line and only what it leaves out (agent port, QMP, extra shares) is appended.
+ */
+final class CommandLine {
+    static final String AGENT_PORT = "io.cocoon.agent";
+    /** 9p msize: 512 KiB measured best here (see docs/performance.md). */
+    static final int MSIZE = 524288;
+    private static final Pattern TAG = Pattern.compile("@([A-Z_]+)@");
+
+    private CommandLine() {}
+
+    static Path qmpSocket(VmPlan p) {
+        return p.agentSocket().resolveSibling("qmp.sock");
+    }
+
+    static Path pidFile(VmPlan p) {
+        return p.stateDir().resolve("qemu.pid");
+    }
+
+    static List<String> kernelParams(VmPlan p) {
+        List<String> k = new ArrayList<>(List.of("console=ttyS0", "reboot=t", "panic=-1", "quiet", "8250.nr_uarts=1",
+                "cryptomgr.notests", "no_timer_check", "tsc=reliable"));
+        k.addAll(p.kernelParams());
+        return k;
+    }
+
+    static List<String> build(VmPlan p, Path qemu, String accel) {
+        List<String> a = new ArrayList<>();
+        a.add(qemu.toString());
+        if (!p.template().isEmpty()) {
+            a.clear();
+            a.addAll(template(p, qemu, accel));
+            return a;
+        }
+        a.addAll(List.of("-name", "cocoon-" + shortId(p.id()), "-uuid", p.uuid()));
+        a.addAll(List.of("-M", "microvm,acpi=off,pit=off,pic=off,rtc=off,isa-serial=on"));
+        a.addAll(accelArgs(accel));
+        a.addAll(List.of("-smp", String.valueOf(p.vcpus()), "-m", p.memoryMiB() + "M"));
+        a.addAll(List.of("-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-sandbox", "on"));
+        a.addAll(List.of("-kernel", p.kernel().toString()));
+        if (p.initrd() != null) a.addAll(List.of("-initrd", p.initrd().toString()));
+        a.addAll(List.of("-append", String.join(" ", kernelParams(p))));
+        a.addAll(List.of("-serial", p.consoleLog() == null ? "null" : "file:" + p.consoleLog()));
+        a.addAll(qmpArgs(p));
+        a.addAll(agentArgs(p));
+        a.addAll(deviceArgs(p.devices(), null));
+        a.addAll(List.of("-pidfile", pidFile(p).toString()));
+        a.addAll(p.hypervisorParams());
+        return a;
+    }
+
+    static List<String> accelArgs(String accel) {
+        return accel.equals("kvm") ? List.of("-accel", "kvm", "-cpu", "host")
+                : List.of("-accel", "tcg,tb-size=64", "-cpu", "max");
+    }
+
+    static List<String> qmpArgs(VmPlan p) {
+        return List.of("-qmp", "unix:" + qmpSocket(p) + ",server=on,wait=off");
+    }
+
+    static List<String> agentArgs(VmPlan p) {
+        return List.of("-device", "virtio-serial-device",
+                "-chardev", "socket,id=agent,path=" + p.agentSocket() + ",server=on,wait=off",
+                "-device", "virtserialport,chardev=agent,name=" + AGENT_PORT);
+    }
+
+    /** Device arguments; {@code skipShare} names a share the template already has. */
+    static List<String> deviceArgs(List<VmDevice> devices, String skipShare) {
+        List<String> a = new ArrayList<>();
+        int n = 0;
+        for (VmDevice d : devices) {
+            switch (d) {
+                case VmDevice.Share s -> {
+                    if (s.tag().equals(skipShare)) continue;
+                    String id = "fs" + n;
+                    a.addAll(List.of("-fsdev", "local,id=" + id + ",path=" + escape(s.hostPath().toString())
+                            + ",security_model=passthrough" + (s.readonly() ? ",readonly=on" : ""),
+                            "-device", "virtio-9p-device,fsdev=" + id + ",mount_tag=" + s.tag()));
+                }
+                case VmDevice.NetTap t -> {
+                    String id = "net" + n;
+                    a.addAll(List.of("-netdev", "tap,id=" + id + ",ifname=" + t.tap() + ",script=no,downscript=no",
+                            "-device", "virtio-net-device,netdev=" + id + (t.mac() == null ? "" : ",mac=" + t.mac())));
+                }
+                case VmDevice.Disk k -> {
+                    String id = "disk" + n;
+                    a.addAll(List.of("-drive", "if=none,id=" + id + ",file=" + escape(k.path().toString()) + ",format="
+                            + k.format() + (k.readonly() ? ",readonly=on" : ""),
+                            "-device", "virtio-blk-device,drive=" + id));
+                }
+            }
+            n++;
+        }
+        return a;
+    }
+
+    /** QEMU option values use ',' as separator; a literal comma is doubled. */
+    static String escape(String s) {
+        return s.replace(",", ",,");
+    }
+
+    static String shortId(String id) {
+        return id.length() <= 12 ? id : id.substring(0, 12);
+    }
+
+    /** Expands a cc-oci-runtime template and appends what it lacks. */
+    static List<String> template(VmPlan p, Path qemu, String accel) {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("QEMU_PATH", qemu.toString());
+        v.put("NAME", "cocoon-" + shortId(p.id()));
+        v.put("UUID", p.uuid());
+        v.put("KERNEL", p.kernel().toString());
+        v.put("INITRD", p.initrd() == null ? "" : p.initrd().toString());
+        v.put("KERNEL_PARAMS", String.join(" ", kernelParams(p)));
+        v.put("KERNEL_NET_PARAMS", "");
+        v.put("WORKLOAD_DIR", p.workloadDir() == null ? "" : p.workloadDir().toString());
+        v.put("COMMS_SOCKET", qmpSocket(p).toString());
+        v.put("CONSOLE_DEVICE", "file,id=charconsole0,path=" + (p.consoleLog() == null ? "/dev/null" : p.consoleLog()));
+        v.put("PROCESS_SOCKET", "socket,id=procsock,path=" + p.agentSocket().resolveSibling("process.sock") + ",server=on,wait=off");
+        v.put("AGENT_CTL_SOCKET", p.agentSocket().toString());
+        v.put("AGENT_TTY_SOCKET", p.agentSocket().resolveSibling("tty.sock").toString());
+        v.put("MEMORY", String.valueOf(p.memoryMiB()));
+        v.put("CPUS", String.valueOf(p.vcpus()));
+        v.put("ACCEL", accel);
+        String image = p.annotations().getOrDefault("io.cocoon.vm.image", "");
+        v.put("IMAGE", image);
+        long size = 0;
+        try {
+            if (!image.isEmpty()) size = Files.size(Path.of(image));
+        } catch (java.io.IOException ignored) {
+            // size stays 0
+        }
+        v.put("SIZE", String.valueOf(size));
+        v.put("NETDEV", "");
+        v.put("NETDEV_PARAMS", "");
+        v.put("NETDEVICE", "");
+        v.put("NETDEVICE_PARAMS", "");
+        List<String> out = new ArrayList<>();
+        boolean hasQmp = false, hasAgent = false, hasWorkload = false;
+        for (String line : p.template()) {
+            hasQmp |= line.contains("@COMMS_SOCKET@");
+            hasAgent |= line.contains("@AGENT_CTL_SOCKET@");
+            hasWorkload |= line.contains("@WORKLOAD_DIR@");
+            Matcher m = TAG.matcher(line);
+            StringBuilder sb = new StringBuilder();
+            while (m.find()) {
+                String val = v.get(m.group(1));
+                if (val == null) throw new CocoonException("hypervisor.args: unknown tag @" + m.group(1) + "@");
+                m.appendReplacement(sb, Matcher.quoteReplacement(val));
+            }
+            m.appendTail(sb);
+            String s = sb.toString().strip();
+            if (!s.isEmpty()) out.add(s);
+        }
+        if (out.isEmpty() || out.get(0).startsWith("-")) out.add(0, qemu.toString());
+        if (!hasQmp) out.addAll(qmpArgs(p));
+        if (!hasAgent) out.addAll(agentArgs(p));
+        out.addAll(deviceArgs(p.devices(), hasWorkload ? "rootfs" : null));
+        out.addAll(List.of("-pidfile", pidFile(p).toString()));
+        return out;
+    }
+}

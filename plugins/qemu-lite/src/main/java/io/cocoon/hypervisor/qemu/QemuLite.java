@@ -1,0 +1,98 @@
+package io.cocoon.hypervisor.qemu;
+
+import io.cocoon.spi.CocoonException;
+import io.cocoon.spi.HostCheck;
+import io.cocoon.spi.Hypervisor;
+import io.cocoon.spi.Vm;
+import io.cocoon.spi.VmPlan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** The qemu-lite hypervisor driver: QEMU {@code microvm}, KVM when usable, else TCG. */
+public final class QemuLite implements Hypervisor {
+    public static final String NAME = "qemu-lite";
+    static final List<String> SEARCH = List.of("/usr/bin/qemu-system-x86_64", "/usr/local/bin/qemu-system-x86_64",
+            "/usr/libexec/qemu-kvm");
+
+    @Override public String name() { return NAME; }
+
+    @Override
+    public String description() {
+        return "QEMU microvm: PVH kernel boot, virtio-mmio, QMP; KVM when usable, else TCG";
+    }
+
+    @Override
+    public Set<Feature> features() {
+        return EnumSet.of(Feature.PAUSE, Feature.SNAPSHOT, Feature.SHARED_FS_9P, Feature.VIRTIO_SERIAL, Feature.NET_TAP,
+                Feature.DISK, Feature.ARGS_TEMPLATE);
+    }
+
+    static Path findQemu(Path explicit) {
+        if (explicit != null) {
+            if (!Files.isExecutable(explicit)) throw new CocoonException("hypervisor " + explicit + " is not an executable file");
+            return explicit;
+        }
+        for (String s : SEARCH) if (Files.isExecutable(Path.of(s))) return Path.of(s);
+        throw new CocoonException("qemu-system-x86_64 not found (looked in " + String.join(", ", SEARCH)
+                + "): apt-get install qemu-system-x86");
+    }
+
+    @Override
+    public List<HostCheck> check() {
+        List<HostCheck> out = new ArrayList<>();
+        try {
+            Path q = findQemu(null);
+            out.add(HostCheck.ok("qemu", q + " (" + version(q) + ")"));
+        } catch (CocoonException e) {
+            out.add(HostCheck.fail("qemu", e.getMessage()));
+        }
+        String why = Accelerator.kvmUnusable();
+        if (why != null) {
+            out.add(HostCheck.warn("kvm", why + "; VMs run under TCG (slower)"));
+        } else {
+            String cached = Accelerator.readCache();
+            out.add(cached == null ? HostCheck.ok("kvm", "/dev/kvm opens; the first VM will probe whether guests boot under it")
+                    : cached.equals("kvm") ? HostCheck.ok("kvm", "usable (probe boot succeeded on this host boot)")
+                    : HostCheck.warn("kvm", "a probe boot under KVM hung on this host boot; VMs run under TCG"));
+        }
+        out.add(Files.exists(Path.of("/dev/vhost-vsock")) ? HostCheck.ok("vhost-vsock", "present")
+                : HostCheck.warn("vhost-vsock", "absent: the agent channel uses a virtio-serial port"));
+        return out;
+    }
+
+    static String version(Path qemu) {
+        try {
+            Process p = new ProcessBuilder(qemu.toString(), "--version").redirectErrorStream(true).start();
+            String first = new String(p.getInputStream().readNBytes(4096)).lines().findFirst().orElse("?");
+            if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly();
+            return first.replace("QEMU emulator version ", "QEMU ");
+        } catch (IOException e) {
+            return "version unknown: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "version unknown";
+        }
+    }
+
+    @Override
+    public Vm launch(VmPlan plan) {
+        Path qemu = findQemu(plan.hypervisorPath());
+        if (plan.kernel() == null || !Files.isRegularFile(plan.kernel())) {
+            throw new CocoonException("guest kernel not found: " + plan.kernel() + " (build it: modules/guest/kernel/build-kernel.sh)");
+        }
+        Accelerator.Choice accel = Accelerator.choose(plan.accelerator(), qemu, plan.kernel(), plan.initrd(), plan.stateDir());
+        List<String> argv = CommandLine.build(plan, qemu, accel.accel());
+        return QemuVm.start(plan, argv, accel);
+    }
+
+    @Override
+    public void cleanup(Path stateDir) {
+        QemuVm.killFromPidFile(stateDir.resolve("qemu.pid"));
+    }
+}

@@ -1,0 +1,182 @@
+package io.cocoon.hypervisor.qemu;
+
+import io.cocoon.spi.CocoonException;
+import io.cocoon.spi.Vm;
+import io.cocoon.spi.VmPlan;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running QEMU. It is started through {@code setpriv --pdeathsig KILL} so that it dies with
+ * the monitor even if the monitor is killed with SIGKILL; QMP is connected lazily for
+ * pause/resume/stats/quit.
+ */
+final class QemuVm implements Vm {
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+    private final VmPlan plan;
+    private final Process process;
+    private final List<String> argv;
+    private final Accelerator.Choice accel;
+    private Qmp qmp;
+
+    private QemuVm(VmPlan plan, Process process, List<String> argv, Accelerator.Choice accel) {
+        this.plan = plan;
+        this.process = process;
+        this.argv = argv;
+        this.accel = accel;
+    }
+
+    static QemuVm start(VmPlan plan, List<String> argv, Accelerator.Choice accel) {
+        List<String> cmd = new ArrayList<>();
+        if (Files.isExecutable(SETPRIV)) cmd.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL"));
+        cmd.addAll(argv);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        if (plan.hypervisorLog() != null) {
+            pb.redirectErrorStream(true);
+            pb.redirectOutput(ProcessBuilder.Redirect.appendTo(plan.hypervisorLog().toFile()));
+        } else {
+            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        }
+        try {
+            Files.createDirectories(plan.agentSocket().getParent());
+            Files.deleteIfExists(plan.agentSocket());
+            Files.deleteIfExists(CommandLine.qmpSocket(plan));
+            if (plan.hypervisorLog() != null) {
+                Files.writeString(plan.hypervisorLog(), "# " + String.join(" ", argv) + "\n# accelerator: " + accel.accel()
+                        + " (" + accel.reason() + ")\n", java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+            }
+            return new QemuVm(plan, pb.start(), argv, accel);
+        } catch (IOException e) {
+            throw new CocoonException("cannot start " + argv.get(0) + ": " + e.getMessage());
+        }
+    }
+
+    @Override public long pid() { return process.pid(); }
+    @Override public Path agentSocket() { return plan.agentSocket(); }
+    @Override public String accelerator() { return accel.accel(); }
+    @Override public List<String> commandLine() { return argv; }
+
+    private synchronized Qmp qmp() {
+        if (qmp == null) {
+            try {
+                qmp = Qmp.connect(CommandLine.qmpSocket(plan), 5000, process::isAlive);
+            } catch (IOException e) {
+                throw new CocoonException("cannot reach QEMU's monitor: " + e.getMessage());
+            }
+        }
+        return qmp;
+    }
+
+    @Override
+    public void pause() {
+        qmp().execute("stop", null, 5000);
+    }
+
+    @Override
+    public void resume() {
+        qmp().execute("cont", null, 5000);
+    }
+
+    @Override
+    public Map<String, Object> stats() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("accelerator", accel.accel());
+        m.put("status", qmp().execute("query-status", null, 5000));
+        return m;
+    }
+
+    @Override
+    public void save(Path file) {
+        qmp().execute("stop", null, 5000);
+        qmp().execute("migrate", Map.of("uri", "exec:cat > " + file), 5000);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            Object r = qmp().execute("query-migrate", null, 5000);
+            String status = r instanceof Map<?, ?> m ? String.valueOf(m.get("status")) : "";
+            if (status.equals("completed")) return;
+            if (status.equals("failed") || status.equals("cancelled")) {
+                throw new CocoonException("VM snapshot failed: " + r);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CocoonException("interrupted while saving the VM");
+            }
+        }
+        throw new CocoonException("VM snapshot did not complete within 60 s");
+    }
+
+    @Override
+    public void stop(Duration grace) {
+        if (!process.isAlive()) return;
+        try {
+            if (qmp != null) qmp.execute("quit", null, 1000);
+        } catch (RuntimeException ignored) {
+            // QEMU may close the socket before answering
+        }
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) kill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill();
+        }
+        close();
+    }
+
+    @Override
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    private synchronized void close() {
+        if (qmp != null) qmp.close();
+    }
+
+    @Override public boolean isAlive() { return process.isAlive(); }
+
+    @Override
+    public CompletableFuture<Integer> onExit() {
+        return process.onExit().thenApply(Process::exitValue);
+    }
+
+    /** Kills the QEMU named by a pid file, if that pid is still a QEMU. */
+    static void killFromPidFile(Path pidFile) {
+        try {
+            if (!Files.exists(pidFile)) return;
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            ProcessHandle.of(pid).ifPresent(h -> {
+                String cmd = h.info().command().orElse("");
+                if (cmd.contains("qemu")) {
+                    h.destroyForcibly();
+                    try {
+                        h.onExit().get(5, TimeUnit.SECONDS);
+                    } catch (Exception ignored) {
+                        // gone or stuck in the kernel; nothing more we can do
+                    }
+                }
+            });
+            Files.deleteIfExists(pidFile);
+        } catch (IOException | NumberFormatException e) {
+            // nothing to clean
+        }
+    }
+}
