@@ -29,7 +29,7 @@ int64_t now_ms(void);
 
 /* ---- processes ---- */
 enum proc_state {
-	P_SETUP,   /* forked, waiting for the child's setup result on the sync pipe */
+	P_SETUP,   /* forked, waiting for the child's setup result on the sync socket */
 	P_CREATED, /* container init ready, waiting for START */
 	P_RUNNING, /* released (exec'd or about to) */
 	P_FAILED,  /* setup failed: no streams, no EXIT, freed once reaped */
@@ -142,6 +142,8 @@ void reaper_reap(void);
 int cg_init_root(void);
 int cg_create(const char *path, const struct container_spec *cs, char *err, size_t errsz);
 int cg_join_self(const char *path);
+int cg_write(const char *file, const char *val, char *err, size_t errsz);
+int cg_set_limit(const char *file, uint64_t v, char *err, size_t errsz);
 size_t cg_pids(pid_t **out);
 
 /* info.c */

@@ -5,7 +5,7 @@
  * memory and pids controllers for its children and puts the container
  * (init and every exec'd process) into /sys/fs/cgroup/cocoon. That cgroup
  * is what SIGNAL ALL, PS and STATS look at, and where CGROUP_MEMORY_MAX /
- * CGROUP_PIDS_MAX apply. In host-test mode a cgroup2 directory can be given
+ * CGROUP_PIDS_MAX apply (and UPDATE's cpu.max / cpu.weight). In host-test mode a cgroup2 directory can be given
  * with --cgroup; without one, "the container's processes" are the agent's
  * processes and their descendants, found by walking /proc.
  */
@@ -34,19 +34,26 @@ int cg_init_root(void)
 	return 0;
 }
 
-static int set_limit(const char *file, uint64_t v, char *err, size_t errsz)
+int cg_write(const char *file, const char *val, char *err, size_t errsz)
 {
-	char path[300], val[32];
+	char path[300];
 	snprintf(path, sizeof(path), "%s/%s", A.cgroup, file);
-	if (v == UINT64_MAX)
-		snprintf(val, sizeof(val), "max");
-	else
-		snprintf(val, sizeof(val), "%" PRIu64, v);
 	if (write_file(path, val) < 0) {
-		snprintf(err, errsz, "cgroup: set %s to %s: %s", path, val, strerror(errno));
+		snprintf(err, errsz, "cgroup: write %s to %s: %s", val, path, strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+/* 0 and 2^64-1 both mean "no limit". */
+int cg_set_limit(const char *file, uint64_t v, char *err, size_t errsz)
+{
+	char val[32];
+	if (v == 0 || v == UINT64_MAX)
+		snprintf(val, sizeof(val), "max");
+	else
+		snprintf(val, sizeof(val), "%" PRIu64, v);
+	return cg_write(file, val, err, errsz);
 }
 
 int cg_create(const char *path, const struct container_spec *cs, char *err, size_t errsz)
@@ -56,9 +63,9 @@ int cg_create(const char *path, const struct container_spec *cs, char *err, size
 		return -1;
 	}
 	snprintf(A.cgroup, sizeof(A.cgroup), "%s", path);
-	if (cs->has_mem_max && set_limit("memory.max", cs->mem_max, err, errsz) < 0)
+	if (cs->has_mem_max && cg_set_limit("memory.max", cs->mem_max, err, errsz) < 0)
 		return -1;
-	if (cs->has_pids_max && set_limit("pids.max", cs->pids_max, err, errsz) < 0)
+	if (cs->has_pids_max && cg_set_limit("pids.max", cs->pids_max, err, errsz) < 0)
 		return -1;
 	return 0;
 }

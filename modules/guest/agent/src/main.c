@@ -142,6 +142,14 @@ static void parse_cmdline(char *channel, size_t sz)
 	}
 }
 
+/* fds 0-2 must be open, or pipes created later would land on them. */
+static void std_fds(const char *dev)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open(dev, O_RDWR) != fd)
+			open("/dev/null", O_RDWR);
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: cocoon-agent [--channel unix:/path|vsock:PORT|hvc:/dev/hvcN|virtio]"
@@ -173,12 +181,19 @@ int main(int argc, char **argv)
 		usage();
 	}
 
+	std_fds("/dev/null");
 	if (A.pid1) {
 		boot_mounts();
+		std_fds("/dev/console"); /* in case the initramfs had none */
 		parse_cmdline(channel, sizeof(channel));
 		loopback_up();
 		reboot(RB_DISABLE_CAD); /* Ctrl-Alt-Del becomes SIGINT */
-		log_dbg("boot done");
+		if (log_debug_enabled) {
+			char up[64] = "?";
+			read_file("/proc/uptime", up, sizeof(up));
+			up[strcspn(up, " ")] = 0;
+			log_dbg("boot done, uptime %s s", up);
+		}
 	}
 	char buf[32];
 	if (read_file("/proc/sys/kernel/cap_last_cap", buf, sizeof(buf)) == 0)

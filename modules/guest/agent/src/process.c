@@ -4,7 +4,7 @@
  * Order (mirrors runc's standard init, see the protocol's "Process spec"):
  *   cgroup join, oom_score_adj, namespaces + root (container.c for the init,
  *   setns + chroot for exec), stdio, rlimits, cwd, umask, HOME
- *   -> report "ready" on the sync pipe (any error before this point becomes
+ *   -> report "ready" on the sync socket (any error before this point becomes
  *      the ERROR reply of CREATE/EXEC, errno + message)
  *   -> the init waits for START
  *   -> [seccomp when no NO_NEW_PRIVS], bounding set, groups/gid/uid with
@@ -41,6 +41,7 @@
 
 #include "agent.h"
 #include "frame.h"
+#include "log.h"
 #include "path.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -237,10 +238,11 @@ static void set_user_and_caps(const struct proc_spec *ps)
 		die(errno, "capset: %s", strerror(errno));
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		die(errno, "ambient capabilities: %s", strerror(errno));
+	/* As runc: an ambient capability that is not also permitted and inheritable
+	 * cannot be raised; that is skipped, not fatal (runc only warns). */
 	for (int c = 0; c <= last && c < 64; c++)
-		if ((ps->cap_ambient & (1ULL << c)) &&
-		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
-			die(errno, "ambient capability %d: %s", c, strerror(errno));
+		if (ps->cap_ambient & (1ULL << c))
+			(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0);
 }
 
 /* execve with a PATH search in the process's own environment. */
@@ -284,6 +286,7 @@ __attribute__((noreturn)) static void do_exec(char **argv, char **envp)
 void child_main(const struct child_args *a)
 {
 	CA = a;
+	log_set_host(0); /* the channel fd is still open here: never write frames */
 	const struct proc_spec *ps = a->ps;
 	sigset_t none;
 	sigemptyset(&none);

@@ -34,6 +34,7 @@
 #define T_STATS 0x0009
 #define T_SHUTDOWN 0x000A
 #define T_PING 0x000B
+#define T_UPDATE 0x000C
 /* Host -> agent, no reply. */
 #define T_STDIN 0x0100
 #define T_CREDIT 0x0101
@@ -77,6 +78,9 @@
 #define TAG_PIDS 0x0096
 #define TAG_MEM_TOTAL 0x0097
 #define TAG_MEM_AVAILABLE 0x0098
+/* UPDATE (besides CGROUP_MEMORY_MAX / CGROUP_PIDS_MAX) */
+#define TAG_CPU_MAX 0x00A0
+#define TAG_CPU_WEIGHT 0x00A1
 
 /* Container spec (CREATE payload). */
 #define TAG_ROOTFS 0x0010

@@ -293,6 +293,55 @@ void shutdown_tick(void)
 	agent_exit_or_reboot();
 }
 
+/* UPDATE: new limits for the container's cgroup (0 = no limit). */
+static void do_update(uint32_t id, const uint8_t *p, uint32_t len)
+{
+	static const struct {
+		uint16_t tag;
+		const char *name, *file;
+	} f[] = {{TAG_CGROUP_MEMORY_MAX, "CGROUP_MEMORY_MAX", "memory.max"},
+		 {TAG_CGROUP_PIDS_MAX, "CGROUP_PIDS_MAX", "pids.max"},
+		 {TAG_CPU_MAX, "CPU_MAX", "cpu.max"},
+		 {TAG_CPU_WEIGHT, "CPU_WEIGHT", "cpu.weight"}};
+	const uint8_t *v[4];
+	uint32_t vl[4];
+	int have[4];
+	for (int i = 0; i < 4; i++) { /* validate everything before writing anything */
+		have[i] = tlv_find(p, len, f[i].tag, &v[i], &vl[i]) == 1;
+		int bad = f[i].tag == TAG_CPU_MAX ? tlv_str_ok(v[i], vl[i]) < 0 || vl[i] > 64 : vl[i] != 8;
+		if (have[i] && bad) {
+			reply_error(id, EINVAL, "%s: bad value", f[i].name);
+			return;
+		}
+	}
+	if (!A.container || !A.cgroup[0]) {
+		reply_error(id, !A.container ? ESRCH : EOPNOTSUPP, "UPDATE: %s",
+			    !A.container ? "no container" : "the container has no cgroup");
+		return;
+	}
+	char err[512], s[80];
+	for (int i = 0; i < 4; i++) {
+		if (!have[i])
+			continue;
+		int r;
+		if (f[i].tag == TAG_CPU_MAX) {
+			memcpy(s, v[i], vl[i]);
+			s[vl[i]] = 0;
+			r = cg_write(f[i].file, s, err, sizeof(err));
+		} else if (f[i].tag == TAG_CPU_WEIGHT) {
+			snprintf(s, sizeof(s), "%llu", (unsigned long long)be64(v[i]));
+			r = cg_write(f[i].file, s, err, sizeof(err));
+		} else {
+			r = cg_set_limit(f[i].file, be64(v[i]), err, sizeof(err));
+		}
+		if (r < 0) {
+			reply_error(id, errno, "UPDATE: %s", err);
+			return;
+		}
+	}
+	reply_ok_empty(id);
+}
+
 static void do_credit(uint32_t id, const uint8_t *p, uint32_t len)
 {
 	const uint8_t *v;
@@ -310,7 +359,7 @@ static void do_credit(uint32_t id, const uint8_t *p, uint32_t len)
 
 void requests_handle(uint16_t type, uint32_t id, const uint8_t *p, uint32_t len)
 {
-	if (type >= 0x0001 && type <= 0x000B && type != T_PING && tlv_check(p, len) < 0) {
+	if (type >= T_HELLO && type <= T_UPDATE && type != T_PING && tlv_check(p, len) < 0) {
 		reply_error(id, EINVAL, "payload: truncated field");
 		return;
 	}
@@ -326,6 +375,7 @@ void requests_handle(uint16_t type, uint32_t id, const uint8_t *p, uint32_t len)
 	case T_STATS: info_stats(id); break;
 	case T_SHUTDOWN: do_shutdown(id, p, len); break;
 	case T_PING: reply_ok_empty(id); break;
+	case T_UPDATE: do_update(id, p, len); break;
 	case T_STDIN: {
 		struct proc *pr = proc_find(id);
 		if (pr)

@@ -9,7 +9,7 @@
  * the init's pid namespace (and back right after), so it too is a direct
  * child of the agent, reaped by it, and a member of the container's pid ns.
  *
- * The child reports the outcome of its setup on a sync pipe (process.c);
+ * The child reports the outcome of its setup on a sync socket (process.c);
  * the agent watches that pipe in the event loop and only then replies to
  * CREATE/EXEC and starts relaying the process's stdio.
  */
@@ -154,7 +154,7 @@ void proc_on_reaped(struct proc *p, int wstatus)
 		p->start_fd = -1;
 	}
 	if (p->state == P_SETUP)
-		return; /* the sync pipe's EOF decides */
+		return; /* the sync socket's EOF decides */
 	if (p->state == P_FAILED) {
 		proc_free(p);
 		return;

@@ -10,7 +10,7 @@ import struct
 import time
 
 # message types
-HELLO, CREATE, START, EXEC, SIGNAL, RESIZE, CLOSE_STDIN, PS, STATS, SHUTDOWN, PING = range(1, 12)
+HELLO, CREATE, START, EXEC, SIGNAL, RESIZE, CLOSE_STDIN, PS, STATS, SHUTDOWN, PING, UPDATE = range(1, 13)
 T_STDIN, T_CREDIT = 0x0100, 0x0101
 OK, ERROR = 0x8000, 0x8001
 STDOUT, STDERR, STDIN_CREDIT, EXIT, LOG = 0x8100, 0x8101, 0x8102, 0x8103, 0x8104
@@ -21,6 +21,7 @@ VERSION, AGENT_VERSION, KERNEL, BOOT_MS, PID, PROC_ID, SIG, ALL, EXIT_CODE, STRE
 PROC, PPID, STATE, CMD = 0x80, 0x81, 0x82, 0x83
 CPU_NS, CPU_USER_NS, CPU_SYSTEM_NS, MEM_USAGE, MEM_LIMIT, MEM_CACHE, PIDS, MEM_TOTAL, \
     MEM_AVAILABLE = range(0x90, 0x99)
+CPU_MAX, CPU_WEIGHT = 0xA0, 0xA1
 # container spec
 ROOTFS, MOUNT, HOSTNAME, DOMAINNAME, SYSCTL, MASKED_PATH, READONLY_PATH, NAMESPACES, PROCESS, \
     ROOT_READONLY, CGROUP_MEMORY_MAX, CGROUP_PIDS_MAX, PROPAGATION = range(0x10, 0x1D)
@@ -153,6 +154,7 @@ class Proc:
         self.auto_credit = True
         self.uncredited = 0        # bytes received on stdout+stderr not yet credited
         self.max_uncredited = 0
+        self.first_output = None   # time.time() of the first STDOUT/STDERR bytes
 
 
 class Client:
@@ -225,6 +227,8 @@ class Client:
                 p.eos[stream] = True
                 p.events.append("eos%d" % stream)
                 return
+            if p.first_output is None:
+                p.first_output = time.time()
             (p.out if stream == 1 else p.err).extend(payload)
             p.events.append("out" if stream == 1 else "err")
             p.uncredited += len(payload)

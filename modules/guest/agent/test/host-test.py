@@ -9,6 +9,7 @@ closes. The container root is a bind mount of the busybox dir; namespaces,
 mounts, pivot_root, users, capabilities and seccomp are all real.
 
 Usage: host-test.py [--agent PATH] [--keep] [--debug] [scenario-name-substring...]
+Env: COCOON_TEST_NO_CGROUP=1 runs the agent without --cgroup (its /proc fallback).
 Exit status 0 when every scenario passed; the last line is "N passed, N failed".
 """
 import argparse
@@ -43,7 +44,8 @@ class HostEnv:
         self.agent, self.work, self.debug = agent, work, debug
         self.rootfs = os.path.join(work, "rootfs")
         scenarios.build_rootfs(self.rootfs)
-        self.cg_parent = find_cgroup2()
+        # --no-cgroup exercises the agent's fallback (process tree walk)
+        self.cg_parent = None if os.environ.get("COCOON_TEST_NO_CGROUP") else find_cgroup2()
         self.proc = None
         self.n = 0
 

@@ -195,7 +195,8 @@ def s_identity(c, env):
 
 
 def s_exec_ps_stats_stdin(c, env):
-    p = run_init(c, env, ["/bin/sleep", "100"])
+    limits = u64(CGROUP_MEMORY_MAX, 64 << 20) + u64(CGROUP_PIDS_MAX, 100) if env.vm else b""
+    p = run_init(c, env, ["/bin/sleep", "100"], extra=limits)
     time.sleep(0.2)
     c.exec(2, process(["cat", "/etc/hostname"]))
     check(c.wait_exit(2) == ("code", 0), "cat exit %r" % (c.proc(2).exit,))
@@ -222,6 +223,25 @@ def s_exec_ps_stats_stdin(c, env):
     check(s.u64(MEM_LIMIT) <= s.u64(MEM_TOTAL) and s.u64(MEM_LIMIT) > 0, "MEM_LIMIT")
     if env.vm:
         check(s.u64(CPU_NS) > 0 and s.u64(MEM_USAGE) > 0, "cgroup stats %r" % s)
+        check(s.u64(MEM_LIMIT) == 64 << 20, "MEM_LIMIT %r" % s.u64(MEM_LIMIT))
+        c.request(UPDATE, u64(CGROUP_MEMORY_MAX, 32 << 20) + u64(CGROUP_PIDS_MAX, 0)
+                  + field(CPU_MAX, "50000 100000") + u64(CPU_WEIGHT, 200))
+        check(c.request(STATS).u64(MEM_LIMIT) == 32 << 20, "MEM_LIMIT after UPDATE")
+        c.request(UPDATE, u64(CGROUP_MEMORY_MAX, 0))
+        s = c.request(STATS)
+        check(s.u64(MEM_LIMIT) == s.u64(MEM_TOTAL), "MEM_LIMIT after UPDATE to max")
+    else:  # host cgroup2 without controllers: the error names the file
+        try:
+            c.request(UPDATE, u64(CPU_WEIGHT, 200))
+            check(not env.cgroup, "UPDATE of cpu.weight without a cpu controller succeeded")
+        except AgentError as e:
+            check("cpu.weight" in e.message or (not env.cgroup and e.errno == 95),
+                  "UPDATE error %r" % e.message)
+    try:
+        c.request(UPDATE, u32(CPU_WEIGHT, 1))
+        check(False, "UPDATE with a bad field accepted")
+    except AgentError as e:
+        check(e.errno == 22 and "CPU_WEIGHT" in e.message, "UPDATE error %r" % e.message)
     # stdin relay
     c.exec(5, process(["cat"], stdin=True))
     q = c.proc(5)
@@ -307,6 +327,35 @@ def s_terminal(c, env):
         check(False, "RESIZE of a non-terminal accepted")
     except AgentError as e:
         check(e.errno == 25, "RESIZE non-tty errno %d" % e.errno)
+
+
+def s_terminal_init(c, env):
+    """The container init itself on a terminal (CREATE with TERMINAL + STDIN)."""
+    c.hello()
+    c.create(spec(env, ["/bin/sh"], proc_kw=dict(terminal=True, stdin=True,
+                                                 extra=u32(ROWS, 30) + u32(COLS, 100))))
+    p = c.proc(1)
+    c.wait_for(lambda: p.stdin_credit == 65536, what="STDIN_CREDIT")
+    c.stdin(1, b"echo $$; tty; stty size; exit 3\n")  # typed before START: buffered
+    c.start()
+    check(c.wait_exit(1) == ("code", 3), "exit %r out %r" % (p.exit, bytes(p.out)))
+    out = p.out.decode()
+    check("\n1\r\n" in out and "/dev/pts/0" in out and "30 100" in out, "out %r" % out)
+    check_order(p, stderr_stream=False)
+
+
+def s_eof_grace(c, env):
+    """A background child holding stdout open: EOS + EXIT about 1 s after the reap."""
+    run_init(c, env, ["/bin/sleep", "100"])
+    c.exec(2, process(["sh", "-c", "sleep 5 & echo done"]))
+    q = c.proc(2)
+    c.wait_for(lambda: b"done" in q.out, what="done")
+    t = time.time()
+    check(c.wait_exit(2, timeout=4) == ("code", 0), "exit %r" % (q.exit,))
+    dt = time.time() - t
+    check(0.7 < dt < 2.5, "EXIT came %.2f s after the output" % dt)
+    check_order(q)
+    return "EXIT %.2f s after the last output" % dt
 
 
 def s_seccomp(c, env):
@@ -449,6 +498,8 @@ ALL = [
     ("exec/ps/stats/stdin", s_exec_ps_stats_stdin, True),
     ("large output", s_large_output, False),
     ("terminal", s_terminal, False),
+    ("terminal init", s_terminal_init, False),
+    ("EOF grace", s_eof_grace, False),
     ("seccomp", s_seccomp, False),
     ("setup errors", s_setup_errors, False),
     ("mount safety", s_mount_safety, False),

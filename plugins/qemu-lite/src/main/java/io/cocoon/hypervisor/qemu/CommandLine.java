@@ -50,7 +50,7 @@ final class CommandLine {
             return a;
         }
         a.addAll(List.of("-name", "cocoon-" + shortId(p.id()), "-uuid", p.uuid()));
-        a.addAll(List.of("-M", "microvm,acpi=off,pit=off,pic=off,rtc=off,isa-serial=on"));
+        a.addAll(List.of("-M", "microvm,acpi=off"));
         a.addAll(accelArgs(accel));
         a.addAll(List.of("-smp", String.valueOf(p.vcpus()), "-m", p.memoryMiB() + "M"));
         a.addAll(List.of("-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-sandbox", "on"));
