@@ -81,6 +81,8 @@
 /* UPDATE (besides CGROUP_MEMORY_MAX / CGROUP_PIDS_MAX) */
 #define TAG_CPU_MAX 0x00A0
 #define TAG_CPU_WEIGHT 0x00A1
+/* HELLO: the host's wall-clock time, ns since the epoch (the guest has no RTC). */
+#define TAG_TIME_NS 0x00A2
 
 /* Container spec (CREATE payload). */
 #define TAG_ROOTFS 0x0010

@@ -17,6 +17,7 @@
 #include <sys/mount.h>
 #include <sys/utsname.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -86,6 +87,15 @@ static void do_hello(uint32_t id, const uint8_t *p, uint32_t len)
 	if (v < 1) {
 		reply_error(id, EPROTONOSUPPORT, "VERSION: the agent speaks protocol 1, host offers %u", v);
 		return;
+	}
+	/* The guest has no RTC (docs/agent-protocol.md): take the wall clock from the host. */
+	const uint8_t *tv;
+	uint32_t tlen;
+	uint64_t now_ns;
+	if (tlv_find(p, len, TAG_TIME_NS, &tv, &tlen) == 1 && tlv_u64(tv, tlen, &now_ns) == 0 && now_ns > 0) {
+		struct timespec ts = {.tv_sec = (time_t)(now_ns / 1000000000ULL), .tv_nsec = (long)(now_ns % 1000000000ULL)};
+		if (clock_settime(CLOCK_REALTIME, &ts) < 0)
+			log_warn("HELLO: cannot set the clock: %s", strerror(errno));
 	}
 	struct utsname u;
 	uname(&u);

@@ -144,7 +144,8 @@ public final class Monitor {
     /** HELLO, failing fast if the VM process dies meanwhile. */
     private Tlv.Fields helloUntil(long timeoutMs) {
         CompletableFuture<Tlv.Fields> f = CompletableFuture.supplyAsync(() ->
-                agent.request(Proto.HELLO, new Tlv.Writer().u32(Proto.T_VERSION, Proto.VERSION), Duration.ofMillis(timeoutMs)));
+                agent.request(Proto.HELLO, new Tlv.Writer().u32(Proto.T_VERSION, Proto.VERSION).u64(Proto.T_TIME_NS, nowNanos()),
+                        Duration.ofMillis(timeoutMs)));
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (true) {
             try {
@@ -159,6 +160,11 @@ public final class Monitor {
                 throw new AgentException(0, "interrupted");
             }
         }
+    }
+
+    static long nowNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     private CocoonException bootFailure(String what, String detail) {

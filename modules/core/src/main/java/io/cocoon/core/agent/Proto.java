@@ -76,6 +76,8 @@ public final class Proto {
     public static final int T_MEM_AVAILABLE = 0x0098;
     public static final int T_CPU_MAX = 0x00A0;
     public static final int T_CPU_WEIGHT = 0x00A1;
+    /** HELLO: the host's wall clock in ns since the epoch; the guest has no RTC driver. */
+    public static final int T_TIME_NS = 0x00A2;
 
     // container spec (CREATE)
     public static final int T_ROOTFS = 0x0010;

@@ -1,0 +1,3 @@
+/** jffi's native stub library (resources only). */
+module org.jnrproject.jffi.nativelibs {
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds the Cocoon image from the explicit modules in <target>/modules:
+#   1. jlink (CDS archive included) into <target>/image
+#   2. bin/cocoon launcher with the options in jlink/jvm.options
+#   3. the JDK 25 AOT cache, from a training run over the CLI's commands (io.cocoon.cli.Training)
+#   4. the guest image: kernel (cache of modules/guest/kernel/build-kernel.sh), initramfs, agent
+#   5. share/defaults/cocoon examples, an empty plugins/ directory
+#   6. <target>/cocoon-<version>-linux-x86_64.tar.gz
+# Usage: build-image.sh <java.home> <target dir> <version> <repo dir>
+set -euo pipefail
+JAVA_HOME=$1; TARGET=$2; VERSION=$3; REPO=$4
+IMAGE=$TARGET/image
+say() { echo "[image] $*" >&2; }
+
+[ -x "$JAVA_HOME/bin/jlink" ] || { echo "jlink not found in $JAVA_HOME: build with JDK 25" >&2; exit 1; }
+rm -rf "$IMAGE"
+say "jlink -> $IMAGE"
+"$JAVA_HOME/bin/jlink" \
+  --module-path "$TARGET/modules" \
+  --add-modules io.cocoon.cli,io.cocoon.hypervisor.qemu,io.cocoon.hypervisor.xen,io.cocoon.network.cni,io.cocoon.storage.ninep,org.tinylog.impl,java.net.http,jdk.unsupported \
+  --strip-debug --no-header-files --no-man-pages \
+  --generate-cds-archive \
+  --output "$IMAGE"
+
+opts=$(grep -v '^#' "$REPO/jlink/jvm.options" | tr '\n' ' ')
+sed "s|@JVM_OPTIONS@|$opts|" "$REPO/jlink/cocoon.sh" > "$IMAGE/bin/cocoon"
+chmod 755 "$IMAGE/bin/cocoon"
+
+say "AOT cache: training run"
+train=$(mktemp -d)
+# shellcheck disable=SC2086
+"$IMAGE/bin/java" $opts -XX:AOTCacheOutput="$IMAGE/lib/cocoon.aot" -Dcocoon.home="$IMAGE" \
+  -m io.cocoon.cli/io.cocoon.cli.Training "$train" > "$train/out.txt" 2>&1 || { cat "$train/out.txt" >&2; exit 1; }
+rm -rf "$train"
+[ -s "$IMAGE/lib/cocoon.aot" ] || { echo "AOT cache was not written" >&2; exit 1; }
+
+say "guest image"
+mkdir -p "$IMAGE/share/cocoon/guest" "$IMAGE/share/defaults/cocoon" "$IMAGE/plugins"
+GUEST=$REPO/modules/guest
+cp "$GUEST/target/agent/cocoon-agent" "$IMAGE/share/cocoon/guest/"
+cp "$GUEST/target/guest/initramfs.cpio.gz" "$IMAGE/share/cocoon/guest/"
+kernel=$(bash "$GUEST/kernel/build-kernel.sh" --print-path)
+if [ -f "$kernel" ]; then
+  cp "$kernel" "$IMAGE/share/cocoon/guest/vmlinux"
+else
+  say "WARNING: no guest kernel at $kernel (build it: $GUEST/kernel/build-kernel.sh); 'cocoon doctor' will say so"
+fi
+cp "$REPO/jlink/defaults/"* "$IMAGE/share/defaults/cocoon/"
+
+say "tarball"
+tar -C "$TARGET" --transform "s|^image|cocoon-$VERSION|" -czf "$TARGET/cocoon-$VERSION-linux-x86_64.tar.gz" image
+say "done: $IMAGE ($(du -sh "$IMAGE" | cut -f1)), $TARGET/cocoon-$VERSION-linux-x86_64.tar.gz"
