@@ -30,10 +30,11 @@ final class ControlServer implements Closeable {
 
     /** One CLI connection. */
     static final class Connection {
-        final AgentClient channel;
+        /** Completed right after the reader starts; replies wait for it, frames never do. */
+        private final java.util.concurrent.CompletableFuture<AgentClient> channel = new java.util.concurrent.CompletableFuture<>();
 
-        Connection(AgentClient channel) {
-            this.channel = channel;
+        AgentClient channel() {
+            return channel.join();
         }
 
         void reply(Frame request, Tlv.Writer fields) {
@@ -47,7 +48,7 @@ final class ControlServer implements Closeable {
 
         boolean send(Frame f) {
             try {
-                channel.send(f);
+                channel().send(f);
                 return true;
             } catch (IOException e) {
                 return false;
@@ -74,10 +75,8 @@ final class ControlServer implements Closeable {
         while (server.isOpen()) {
             try {
                 SocketChannel ch = server.accept();
-                AgentClient ac = AgentClient.over(ch);
-                Connection c = new Connection(ac);
-                connections.add(c);
-                ac.onUnsolicited(f -> {
+                Connection c = new Connection();
+                AgentClient ac = AgentClient.over(ch, f -> {
                     if (f.type() == Proto.STDIN || f.type() == Proto.CLOSE_STDIN) {
                         handler.handle(c, f); // in order, on the reader thread: stdin bytes must not reorder
                     } else {
@@ -85,6 +84,8 @@ final class ControlServer implements Closeable {
                         Thread.ofVirtual().name("control-" + f.type()).start(() -> handler.handle(c, f));
                     }
                 });
+                c.channel.complete(ac);
+                connections.add(c);
                 ac.closed().thenRun(() -> {
                     connections.remove(c);
                     handler.closed(c);
@@ -102,7 +103,7 @@ final class ControlServer implements Closeable {
         } catch (IOException ignored) {
             // closing anyway
         }
-        connections.forEach(c -> c.channel.close());
+        connections.forEach(c -> c.channel().close());
         try {
             Files.deleteIfExists(path);
         } catch (IOException ignored) {

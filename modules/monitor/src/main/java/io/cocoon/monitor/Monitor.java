@@ -96,7 +96,8 @@ public final class Monitor {
             if (autoStart) start();
             afterCreate.run();
             status = waitForExit();
-        } catch (RuntimeException | IOException e) {
+        } catch (Exception | Error e) {
+            // whatever went wrong, create must hear about it rather than wait for its deadline
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
             Logger.error(e, "monitor failed: {}", msg);
             writeError(msg);

@@ -42,9 +42,13 @@ public final class AgentClient implements Closeable {
         this.channel = channel;
         this.in = new BufferedInputStream(Channels.newInputStream(channel), 65536);
         this.out = Channels.newOutputStream(channel);
+    }
+
+    private AgentClient start() {
         Thread t = new Thread(this::readLoop, "agent-reader");
         t.setDaemon(true);
         t.start();
+        return this;
     }
 
     /**
@@ -59,7 +63,7 @@ public final class AgentClient implements Closeable {
             SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
             try {
                 ch.connect(UnixDomainSocketAddress.of(socket));
-                return new AgentClient(ch);
+                return new AgentClient(ch).start();
             } catch (IOException e) {
                 ch.close();
                 last = e;
@@ -76,9 +80,14 @@ public final class AgentClient implements Closeable {
         throw new IOException("cannot connect to " + socket + (last == null ? "" : ": " + last.getMessage()));
     }
 
-    /** Wraps an already connected channel (the monitor's side of a control connection). */
-    public static AgentClient over(SocketChannel ch) {
-        return new AgentClient(ch);
+    /**
+     * Wraps an already connected channel (the monitor's side of a control connection). The
+     * handler is installed before the first frame is read, so no request can slip past it.
+     */
+    public static AgentClient over(SocketChannel ch, Consumer<Frame> unsolicited) {
+        AgentClient c = new AgentClient(ch);
+        c.unsolicited = unsolicited;
+        return c.start();
     }
 
     public void onLog(Consumer<Tlv.Fields> sink) {

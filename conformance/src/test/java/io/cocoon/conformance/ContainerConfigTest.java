@@ -1,0 +1,136 @@
+package io.cocoon.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** config.json settings applied inside the VM, checked from inside the container. */
+@Timeout(180)
+class ContainerConfigTest extends VmTest {
+
+    @Test
+    void envCwdUserAndRlimits() throws Exception {
+        Bundle b = bundle("sh", "-c", "id -u; id -g; id -G; pwd; echo $FOO; echo $HOME; ulimit -n; umask");
+        b.edit(c -> {
+            Map<String, Object> p = Bundle.obj(c, "process");
+            p.put("user", Map.of("uid", 1000L, "gid", 1000L, "additionalGids", List.of(10L, 20L), "umask", 23L));
+            p.put("cwd", "/home/user");
+            p.put("env", List.of("PATH=/bin", "FOO=bar baz"));
+            p.put("rlimits", List.of(Map.of("type", "RLIMIT_NOFILE", "hard", 777L, "soft", 777L)));
+        });
+        Cocoon.Result r = cocoon.runIn(b.dir(), "run", "u1");
+        assertEquals(0, r.rc(), r::toString);
+        String[] l = r.out().split("\n");
+        assertEquals("1000", l[0]);
+        assertEquals("1000", l[1]);
+        assertTrue(l[2].contains("10") && l[2].contains("20"), r.out());
+        assertEquals("/home/user", l[3]);
+        assertEquals("bar baz", l[4]);
+        assertEquals("/home/user", l[5], "HOME from the container's /etc/passwd, as runc");
+        assertEquals("777", l[6]);
+        assertEquals("0027", l[7]);
+    }
+
+    @Test
+    void readOnlyRootRefusesWrites() throws Exception {
+        Bundle b = bundle("sh", "-c", "touch /newfile && echo wrote || echo refused");
+        b.edit(c -> Bundle.obj(c, "root").put("readonly", true));
+        Cocoon.Result r = cocoon.runIn(b.dir(), "run", "ro1");
+        assertTrue(r.out().contains("refused"), r::toString);
+        assertTrue(r.err().contains("Read-only file system"), r::toString);
+        assertTrue(!Files.exists(b.rootfs().resolve("newfile")));
+    }
+
+    @Test
+    void readOnlyBindRefusesAndReadWriteBindPersists() throws Exception {
+        Path ro = tmp.resolve("ro-src");
+        Path rw = tmp.resolve("rw-src");
+        Files.createDirectories(ro);
+        Files.createDirectories(rw);
+        Files.writeString(ro.resolve("in.txt"), "from the host\n");
+        Bundle b = bundle("sh", "-c", "cat /ro/in.txt; touch /ro/x 2>/dev/null && echo ro-wrote || echo ro-refused; "
+                + "echo persisted > /rw/out.txt && echo rw-ok");
+        b.edit(c -> {
+            List<Object> m = Bundle.list(c, "mounts");
+            m.add(Map.of("destination", "/ro", "type", "bind", "source", ro.toString(), "options", List.of("rbind", "ro")));
+            m.add(Map.of("destination", "/rw", "type", "bind", "source", rw.toString(), "options", List.of("rbind", "rw")));
+        });
+        Cocoon.Result r = cocoon.runIn(b.dir(), "run", "bind1");
+        assertEquals(0, r.rc(), r::toString);
+        assertEquals("from the host\nro-refused\nrw-ok\n", r.out());
+        assertEquals("persisted\n", Files.readString(rw.resolve("out.txt")));
+        assertTrue(!Files.exists(ro.resolve("x")));
+    }
+
+    @Test
+    void terminalThroughTheConsoleSocket() throws Exception {
+        Bundle b = bundle("sh");
+        b.edit(c -> Bundle.obj(c, "process").put("terminal", true));
+        Path sock = tmp.resolve("console.sock");
+        Path recv = Cocoon.tool("recvtty.py", tmp);
+        Process tty = new ProcessBuilder("python3", recv.toString(), sock.toString(), "done-42", "echo hi; tty; echo done-$((40+2))")
+                .redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(tty.getInputStream()));
+        assertEquals("ready", out.readLine());
+        Cocoon.Result c = cocoon.run("create", "--bundle", b.dir().toString(), "--console-socket", sock.toString(), "tty1");
+        assertEquals(0, c.rc(), c::toString);
+        assertEquals("payload=/dev/ptmx", out.readLine(), "runc's SCM_RIGHTS payload");
+        assertEquals(0, cocoon.run("start", "tty1").rc());
+        assertTrue(tty.waitFor(60, TimeUnit.SECONDS));
+        String screen = new String(tty.getInputStream().readAllBytes());
+        assertEquals(0, tty.exitValue(), screen);
+        assertTrue(screen.contains("\nhi\r\n") || screen.contains("hi\r\n"), screen);
+        assertTrue(screen.contains("/dev/pts/"), "the process has a real tty: " + screen);
+        assertEquals(0, cocoon.run("delete", "--force", "tty1").rc());
+    }
+
+    @Test
+    void terminalWithoutConsoleSocketIsRefusedForCreate() throws Exception {
+        Bundle b = bundle("sh");
+        b.edit(c -> Bundle.obj(c, "process").put("terminal", true));
+        Cocoon.Result r = cocoon.run("create", "--bundle", b.dir().toString(), "tty2");
+        assertNotEquals(0, r.rc());
+        assertTrue(r.err().contains("console socket"), r::toString);
+    }
+
+    @Test
+    void hooksRunInOrderWithTheState() throws Exception {
+        Path log = tmp.resolve("hooks.log");
+        Path hook = tmp.resolve("hook.sh");
+        Files.writeString(hook, "#!/bin/sh\nread -r state\necho \"$1 $X $(echo \"$state\" | grep -o '\"status\":\"[a-z]*\"')\" >> " + log + "\n");
+        hook.toFile().setExecutable(true);
+        Bundle b = bundle("sh", "-c", "echo ran >> /dev/null");
+        b.edit(c -> {
+            Map<String, Object> hooks = Bundle.obj(c, "hooks");
+            for (String point : List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop")) {
+                hooks.put(point, List.of(Map.of("path", hook.toString(), "args", List.of("hook", point), "env", List.of("X=env-ok"))));
+            }
+        });
+        Cocoon.Result r = cocoon.runIn(b.dir(), "run", "h1");
+        assertEquals(0, r.rc(), r::toString);
+        List<String> lines = Files.readAllLines(log);
+        assertEquals(List.of("createRuntime env-ok \"status\":\"creating\"", "prestart env-ok \"status\":\"creating\"",
+                "createContainer env-ok \"status\":\"created\"", "startContainer env-ok \"status\":\"created\"",
+                "poststart env-ok \"status\":\"running\"", "poststop env-ok \"status\":\"stopped\""), lines);
+    }
+
+    @Test
+    void failingCreateRuntimeHookFailsCreateAndCleansUp() throws Exception {
+        Bundle b = bundle("true");
+        b.edit(c -> Bundle.obj(c, "hooks").put("createRuntime", List.of(Map.of("path", "/bin/false"))));
+        Cocoon.Result r = cocoon.run("create", "--bundle", b.dir().toString(), "hf");
+        assertNotEquals(0, r.rc());
+        assertTrue(r.err().contains("createRuntime hook"), r::toString);
+        assertEquals(1, cocoon.run("state", "hf").rc());
+    }
+}

@@ -1,0 +1,46 @@
+package io.cocoon.core.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ProcStatTest {
+    @Test
+    void currentProcessHasAStableStartTime() {
+        long pid = ProcessHandle.current().pid();
+        long start = ProcStat.startTime(pid);
+        assertTrue(start > 0, "start " + start);
+        assertEquals(start, ProcStat.startTime(pid));
+        assertTrue(ProcStat.alive(pid, start));
+        assertTrue(ProcStat.alive(pid, 0), "start 0 means any process with that pid");
+        assertFalse(ProcStat.alive(pid, start + 1), "a different start time is a different process");
+    }
+
+    @Test
+    void nonPositiveAndDeadPidsHaveNoStartTime() throws IOException, InterruptedException {
+        assertEquals(-1, ProcStat.startTime(0));
+        assertEquals(-1, ProcStat.startTime(-3));
+        assertEquals(-1, ProcStat.startTime(Integer.MAX_VALUE + 10L));
+        Process p = new ProcessBuilder("true").start();
+        long pid = p.pid();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(-1, ProcStat.startTime(pid));
+        assertFalse(ProcStat.alive(pid, 0));
+    }
+
+    @Test
+    void childStartsAfterItsParent() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("sleep", "10").start();
+        try {
+            long child = ProcStat.startTime(p.pid());
+            assertTrue(child >= ProcStat.startTime(ProcessHandle.current().pid()), "child " + child);
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
