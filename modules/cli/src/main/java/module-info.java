@@ -10,4 +10,5 @@ module io.cocoon.cli {
     requires com.fasterxml.jackson.databind;
 
     exports io.cocoon.cli;
+    exports io.cocoon.cli.support;
 }

@@ -218,4 +218,27 @@ class CliBasicsTest {
         }
         assertFalse(r.out().contains("exec-relay"));
     }
+
+    /** The commands engines call most load neither databind nor jnr-ffi, and scan no plugins. */
+    @Test
+    void fastCommandsStayLight() throws Exception {
+        Path image = Cocoon.image();
+        List<String> opts = Files.readAllLines(image.resolve("../../../jlink/jvm.options")).stream()
+                .filter(l -> !l.startsWith("#") && !l.startsWith("-Xlog")).toList();
+        for (List<String> args : List.of(List.of("state", "nosuch"), List.of("--version"), List.of("list"),
+                List.of("kill", "nosuch", "9"), List.of("delete", "--force", "nosuch"), List.of("start", "nosuch"),
+                List.of("pause", "nosuch"), List.of("resume", "nosuch"))) {
+            Path log = tmp.resolve("classes.log");
+            java.util.List<String> cmd = new java.util.ArrayList<>(List.of(image.resolve("bin/java").toString()));
+            cmd.addAll(opts);
+            cmd.addAll(List.of("-Xlog:class+load=info:file=" + log, "-m", "io.cocoon.cli/io.cocoon.cli.Main",
+                    "--root", tmp.resolve("root").toString()));
+            cmd.addAll(args);
+            Cocoon.exec(cmd, tmp, null, java.time.Duration.ofSeconds(60));
+            String loaded = Files.readString(log);
+            for (String heavy : List.of("com.fasterxml.", " jnr.", "com.kenai.", "io.cocoon.hypervisor.", "io.cocoon.monitor.")) {
+                assertFalse(loaded.contains(heavy), args + " loaded " + heavy);
+            }
+        }
+    }
 }

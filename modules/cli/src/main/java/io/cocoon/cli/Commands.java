@@ -1,5 +1,7 @@
 package io.cocoon.cli;
 
+import io.cocoon.cli.support.Command;
+
 import io.cocoon.cli.command.CheckpointCommand;
 import io.cocoon.cli.command.CreateCommand;
 import io.cocoon.cli.command.DeleteCommand;

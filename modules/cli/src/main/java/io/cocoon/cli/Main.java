@@ -1,5 +1,10 @@
 package io.cocoon.cli;
 
+import io.cocoon.cli.support.Command;
+import io.cocoon.cli.support.Context;
+import io.cocoon.cli.support.GlobalOptions;
+import io.cocoon.cli.support.Version;
+
 import io.cocoon.cli.args.Args;
 import io.cocoon.cli.args.Opt;
 import io.cocoon.core.log.RuntimeLog;

@@ -1,9 +1,9 @@
 package io.cocoon.cli.command;
 
-import io.cocoon.cli.Command;
-import io.cocoon.cli.Context;
-import io.cocoon.cli.Creation;
-import io.cocoon.cli.MonitorProcess;
+import io.cocoon.cli.support.Command;
+import io.cocoon.cli.support.Context;
+import io.cocoon.cli.support.Creation;
+import io.cocoon.cli.support.MonitorProcess;
 import io.cocoon.cli.args.Args;
 import io.cocoon.cli.args.Opt;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package io.cocoon.cli.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.cocoon.cli.Command;
-import io.cocoon.cli.Context;
-import io.cocoon.cli.Version;
+import io.cocoon.cli.support.Command;
+import io.cocoon.cli.support.Context;
+import io.cocoon.cli.support.Version;
 import io.cocoon.cli.args.Args;
 import io.cocoon.core.plugin.PluginRegistry;
 import io.cocoon.core.spec.LinuxNames;
@@ -35,6 +35,13 @@ public final class FeaturesCommand implements Command {
         return 0;
     }
 
+    /** Insertion-ordered, so the JSON is stable (Map.of iterates in a random order). */
+    static Map<String, Object> ordered(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return m;
+    }
+
     static Map<String, Object> document(PluginRegistry plugins) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ociVersionMin", "1.0.0");
@@ -44,7 +51,7 @@ public final class FeaturesCommand implements Command {
         Map<String, Object> linux = new LinkedHashMap<>();
         linux.put("namespaces", List.of("cgroup", "ipc", "mount", "network", "pid", "uts"));
         linux.put("capabilities", new ArrayList<>(new TreeSet<>(LinuxNames.CAPABILITIES.keySet())));
-        linux.put("cgroup", Map.of("v1", false, "v2", true, "systemd", false, "systemdUser", false, "rdma", false));
+        linux.put("cgroup", ordered("v1", false, "v2", true, "systemd", false, "systemdUser", false, "rdma", false));
         Map<String, Object> seccomp = new LinkedHashMap<>();
         seccomp.put("enabled", true);
         seccomp.put("actions", List.of("SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",

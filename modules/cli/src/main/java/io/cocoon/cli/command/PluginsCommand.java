@@ -1,7 +1,7 @@
 package io.cocoon.cli.command;
 
-import io.cocoon.cli.Command;
-import io.cocoon.cli.Context;
+import io.cocoon.cli.support.Command;
+import io.cocoon.cli.support.Context;
 import io.cocoon.cli.args.Args;
 import io.cocoon.core.plugin.PluginRegistry;
 import io.cocoon.spi.SpiVersion;

@@ -1,9 +1,9 @@
 package io.cocoon.cli.command;
 
-import io.cocoon.cli.Command;
-import io.cocoon.cli.Context;
-import io.cocoon.cli.Creation;
-import io.cocoon.cli.MonitorProcess;
+import io.cocoon.cli.support.Command;
+import io.cocoon.cli.support.Context;
+import io.cocoon.cli.support.Creation;
+import io.cocoon.cli.support.MonitorProcess;
 import io.cocoon.cli.args.Args;
 import io.cocoon.cli.args.Opt;
 import io.cocoon.core.lifecycle.Cleanup;
@@ -100,7 +100,7 @@ public final class RunCommand implements Command {
             Cleanup.releaseDrivers(ctx.store().dir(id), id, ctx::plugins);
             if (Files.exists(cfg)) {
                 Map<String, Object> config = Json.parseObject(Files.readString(cfg));
-                Map<String, Object> state = io.cocoon.cli.Containers.stateJson(r.withStatus(State.STOPPED));
+                Map<String, Object> state = io.cocoon.cli.support.Containers.stateJson(r.withStatus(State.STOPPED));
                 HookRunner.runAll("poststop", HookRunner.fromConfig(config, "poststop"), state).forEach(f -> ctx.log().warn(f));
             }
         } catch (IOException | RuntimeException e) {

@@ -2,9 +2,9 @@ package io.cocoon.cli.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.cocoon.cli.Command;
-import io.cocoon.cli.Context;
-import io.cocoon.cli.Version;
+import io.cocoon.cli.support.Command;
+import io.cocoon.cli.support.Context;
+import io.cocoon.cli.support.Version;
 import io.cocoon.cli.args.Args;
 import io.cocoon.cli.args.Opt;
 import io.cocoon.spi.CocoonException;
@@ -53,17 +53,17 @@ public final class SpecCommand implements Command {
         for (String set : List.of("bounding", "effective", "permitted", "ambient")) caps.put(set, CAPS);
         Map<String, Object> process = new LinkedHashMap<>();
         process.put("terminal", terminal);
-        process.put("user", Map.of("uid", 0, "gid", 0));
+        process.put("user", FeaturesCommand.ordered("uid", 0, "gid", 0));
         process.put("args", cmd.isEmpty() ? List.of("sh") : cmd);
         process.put("env", List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"));
         process.put("cwd", "/");
         process.put("capabilities", caps);
-        process.put("rlimits", List.of(Map.of("type", "RLIMIT_NOFILE", "hard", 1024, "soft", 1024)));
+        process.put("rlimits", List.of(FeaturesCommand.ordered("type", "RLIMIT_NOFILE", "hard", 1024, "soft", 1024)));
         process.put("noNewPrivileges", true);
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("ociVersion", Version.spec());
         spec.put("process", process);
-        spec.put("root", Map.of("path", "rootfs", "readonly", true));
+        spec.put("root", FeaturesCommand.ordered("path", "rootfs", "readonly", true));
         spec.put("hostname", "cocoon");
         spec.put("mounts", List.of(
                 mount("/proc", "proc", "proc", List.of()),
@@ -74,7 +74,7 @@ public final class SpecCommand implements Command {
                 mount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro")),
                 mount("/sys/fs/cgroup", "cgroup2", "cgroup", List.of("nosuid", "noexec", "nodev", "relatime", "ro"))));
         Map<String, Object> linux = new LinkedHashMap<>();
-        linux.put("resources", Map.of("devices", List.of(Map.of("allow", false, "access", "rwm"))));
+        linux.put("resources", Map.of("devices", List.of(FeaturesCommand.ordered("allow", false, "access", "rwm"))));
         List<Object> ns = new java.util.ArrayList<>();
         for (String t : List.of("pid", "network", "ipc", "uts", "mount", "cgroup")) ns.add(Map.of("type", t));
         if (rootless) ns.add(Map.of("type", "user"));

@@ -1,8 +1,8 @@
 package io.cocoon.cli.command;
 
-import io.cocoon.cli.Command;
-import io.cocoon.cli.Containers;
-import io.cocoon.cli.Context;
+import io.cocoon.cli.support.Command;
+import io.cocoon.cli.support.Containers;
+import io.cocoon.cli.support.Context;
 import io.cocoon.cli.args.Args;
 import io.cocoon.cli.args.Opt;
 import io.cocoon.core.agent.Proto;

@@ -1,8 +1,8 @@
 package io.cocoon.cli.command;
 
-import io.cocoon.cli.Command;
-import io.cocoon.cli.Context;
-import io.cocoon.cli.Version;
+import io.cocoon.cli.support.Command;
+import io.cocoon.cli.support.Context;
+import io.cocoon.cli.support.Version;
 import io.cocoon.cli.args.Args;
 
 /** {@code version}: same as {@code --version}. */

@@ -48,7 +48,7 @@ class TlvTest {
         assertArrayEquals(new byte[] {0, 1, 2}, f.first(Proto.P_SECCOMP_BPF).orElseThrow());
         assertEquals(Optional.empty(), f.str(0x7777));
         assertEquals(List.of(), f.strs(0x7777));
-        assertEquals(10, f.all().size());
+        assertEquals(11, f.all().size());
         assertEquals(0, Tlv.Fields.parse(new byte[0]).all().size());
     }
 

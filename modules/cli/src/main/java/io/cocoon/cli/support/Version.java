@@ -1,4 +1,4 @@
-package io.cocoon.cli;
+package io.cocoon.cli.support;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.cocoon.cli;
+package io.cocoon.cli.support;
 
 import io.cocoon.core.agent.AgentClient;
 import io.cocoon.core.agent.AgentException;

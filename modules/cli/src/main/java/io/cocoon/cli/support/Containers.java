@@ -1,4 +1,4 @@
-package io.cocoon.cli;
+package io.cocoon.cli.support;
 
 import io.cocoon.core.state.ContainerRecord;
 import io.cocoon.core.state.ProcStat;

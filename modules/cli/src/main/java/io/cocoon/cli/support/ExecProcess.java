@@ -1,4 +1,4 @@
-package io.cocoon.cli;
+package io.cocoon.cli.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cocoon.cli.args.Args;

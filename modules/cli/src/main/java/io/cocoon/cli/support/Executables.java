@@ -1,4 +1,4 @@
-package io.cocoon.cli;
+package io.cocoon.cli.support;
 
 import io.cocoon.spi.CocoonException;
 import io.cocoon.spi.oci.Spec;

@@ -1,4 +1,4 @@
-package io.cocoon.cli;
+package io.cocoon.cli.support;
 
 import io.cocoon.cli.args.Args;
 import io.cocoon.cli.args.Opt;

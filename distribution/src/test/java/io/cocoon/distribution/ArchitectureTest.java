@@ -1,0 +1,55 @@
+package io.cocoon.distribution;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The dependency rules of the brief: plugins see the SPI only; the SPI sees nothing of Cocoon;
+ * core knows no plugin and not the CLI or monitor; no package cycles.
+ */
+@AnalyzeClasses(packages = "io.cocoon", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+    private static final String[] PLUGINS = {"io.cocoon.hypervisor..", "io.cocoon.network..", "io.cocoon.storage.."};
+
+    @ArchTest
+    static final ArchRule pluginsDependOnTheSpiOnly = noClasses().that().resideInAnyPackage(PLUGINS)
+            .should().dependOnClassesThat().resideInAnyPackage("io.cocoon.core..", "io.cocoon.cli..", "io.cocoon.monitor..",
+                    "io.cocoon.guest..")
+            .because("third-party drivers build against io.cocoon.spi alone");
+
+    @ArchTest
+    static final ArchRule pluginsDoNotSeeEachOther = slices().matching("io.cocoon.(hypervisor|network|storage).(*)..")
+            .should().notDependOnEachOther();
+
+    @ArchTest
+    static final ArchRule spiDependsOnNothingOfCocoon = noClasses().that().resideInAPackage("io.cocoon.spi..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.cocoon.core..", "io.cocoon.cli..", "io.cocoon.monitor..",
+                    "io.cocoon.guest..", "io.cocoon.hypervisor..", "io.cocoon.network..", "io.cocoon.storage..");
+
+    @ArchTest
+    static final ArchRule coreKnowsNoPluginNorCli = noClasses().that().resideInAPackage("io.cocoon.core..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.cocoon.cli..", "io.cocoon.monitor..", "io.cocoon.guest..",
+                    "io.cocoon.hypervisor..", "io.cocoon.network..", "io.cocoon.storage..");
+
+    @ArchTest
+    static final ArchRule monitorKnowsNoCli = noClasses().that().resideInAPackage("io.cocoon.monitor..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.cocoon.cli..", "io.cocoon.hypervisor..",
+                    "io.cocoon.network..", "io.cocoon.storage..");
+
+    @ArchTest
+    static final ArchRule noPackageCycles = slices().matching("io.cocoon.(**)").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule fastPathStaysLight = noClasses().that().haveSimpleNameEndingWith("Command")
+            .and().haveSimpleNameStartingWith("State").or().haveSimpleNameStartingWith("Start")
+            .or().haveSimpleNameStartingWith("Kill").or().haveSimpleNameStartingWith("Delete")
+            .or().haveSimpleNameStartingWith("List").or().haveSimpleNameStartingWith("Pause")
+            .or().haveSimpleNameStartingWith("Resume").or().haveSimpleNameStartingWith("Version")
+            .should().dependOnClassesThat().resideInAnyPackage("com.fasterxml..", "jnr..", "com.kenai..", "io.cocoon.monitor..")
+            .because("the commands engines call most must not load databind or jnr-ffi");
+}
