@@ -5,7 +5,6 @@
  */
 module io.cocoon.core {
     requires transitive io.cocoon.spi;
-    requires com.fasterxml.jackson.databind;
 
     exports io.cocoon.core.oci;
     exports io.cocoon.core.spec;

@@ -60,8 +60,13 @@ public final class Creation {
             throw new CocoonException("bundle " + bundle + (Files.exists(bundle) ? " is not a directory" : " does not exist"));
         }
         Path configFile = bundle.resolve("config.json");
+        Timing.mark(ctx, "bundle checked");
         Spec spec = SpecParser.read(configFile);
-        SandboxPlan plan = new SpecPipeline(ctx.plugins().specHandlers()).plan(id, bundle, spec, new ConfigLocator(bundle));
+        Timing.mark(ctx, "config.json parsed");
+        List<io.cocoon.spi.SpecHandler> pluginHandlers = ctx.plugins().specHandlers();
+        Timing.mark(ctx, "plugins loaded");
+        SandboxPlan plan = new SpecPipeline(pluginHandlers).plan(id, bundle, spec, new ConfigLocator(bundle));
+        Timing.mark(ctx, "plan built");
         plan.warnings().forEach(w -> ctx.log().warn(w));
         plan.vm().sources().forEach((k, v) -> ctx.log().debug("vm " + k + " from " + v));
         Spec.Process process = plan.process();
@@ -84,6 +89,7 @@ public final class Creation {
         NetworkProvider network = networkFor(ctx, netReq, plan);
         GuestAssets.Assets assets = GuestAssets.resolve(plan.vm().kernel(), plan.vm().initrd());
 
+        Timing.mark(ctx, "drivers chosen");
         StateStore.Lock lock = store.create(id);
         try {
             Path dir = store.dir(id);
@@ -92,9 +98,11 @@ public final class Creation {
                     bundle.toString(), plan.rootfs().toString(), Instant.now().toString(), System.getProperty("user.name", "root"),
                     plan.annotations(), hvName, 0, 0, str(assets.kernel()), str(assets.initrd()), str(plan.vm().image()), "", null);
             store.write(record);
+            Timing.mark(ctx, "state written");
             Files.copy(configFile, dir.resolve(ContainerFiles.CONFIG));
             AtomicFiles.write(dir.resolve(ContainerFiles.RESOURCES), new Cleanup.Resources(hvName, storage.name(),
                     network == null ? null : network.name(), plan.netnsPath(), plan.annotations()).toJson());
+            Timing.mark(ctx, "config and resources written");
             StoragePlan sp = storage.prepare(plan, dir);
             NetworkSetup net = network == null ? NetworkSetup.NONE : network.setup(netReq);
             List<VmDevice> devices = new ArrayList<>(sp.devices());
@@ -110,10 +118,12 @@ public final class Creation {
                     plan.vm().hypervisorPath(), plan.vm().hypervisorParams(), plan.vm().template(), devices,
                     sockets.resolve("agent.sock"), dir.resolve(ContainerFiles.CONSOLE_LOG), hvLog,
                     plan.vm().accelerator(), plan.rootfs(), Duration.ofMillis(bootTimeout), plan.annotations());
+            Timing.mark(ctx, "vm planned");
             byte[] create = CreateRequest.create(plan, sp, process, true).toBytes();
             LaunchSpec launch = new LaunchSpec(id, spec.ociVersion(), bundle.toString(), plan.rootfs().toString(), hvName, vm,
                     create, process.terminal(), consoleSocket, bootTimeout, plan.cgroupsPath(), plan.annotations());
             AtomicFiles.write(dir.resolve(ContainerFiles.LAUNCH), launch.toJson());
+            Timing.mark(ctx, "launch.json written");
             return new Prepared(id, plan, launch, lock);
         } catch (IOException | RuntimeException e) {
             abort(ctx, id, lock);

@@ -1,6 +1,5 @@
 package io.cocoon.cli.support;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.cocoon.cli.args.Args;
 import io.cocoon.core.agent.CreateRequest;
 import io.cocoon.core.oci.SpecParser;
@@ -43,7 +42,7 @@ public final class ExecProcess {
             } catch (NoSuchFileException e) {
                 throw new CocoonException("process file " + f + " does not exist");
             }
-            JsonNode tree = SpecParser.tree(json, f.toString());
+            Object tree = SpecParser.tree(json, f.toString());
             p = SpecParser.process(tree, "");
             ProcessHandler.validate(p, "process", null);
             if (args.positional().size() > 1) p = p.withArgs(args.positional().subList(1, args.positional().size()));

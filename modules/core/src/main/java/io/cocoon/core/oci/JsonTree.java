@@ -1,10 +1,8 @@
 package io.cocoon.core.oci;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.cocoon.spi.SpecException;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,36 +11,43 @@ import java.util.Map;
  * Typed, path-aware reads from a Jackson tree. Every error names the JSON path of the field
  * ({@code process.user.uid: must be an integer}), which is what a user needs to fix the file.
  * Unknown fields are never an error: the spec says runtimes must ignore them.
+ *
+ * <p>It works on the generic values of {@link io.cocoon.spi.json.Json} (maps, lists, strings,
+ * numbers, booleans): reading config.json is on the path of every create, and the small parser
+ * costs a fraction of loading a data-binding library.
  */
 final class JsonTree {
     private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
-    private final JsonNode node;
+    private final Object node;
     private final String path;
 
-    JsonTree(JsonNode node, String path) {
+    JsonTree(Object node, String path) {
         this.node = node;
         this.path = path;
     }
 
     String path() { return path; }
 
-    JsonNode node() { return node; }
+    Object node() { return node; }
+
+    private Object get(String field) {
+        return node instanceof Map<?, ?> m ? m.get(field) : null;
+    }
 
     String child(String field) {
         return path.isEmpty() ? field : path + "." + field;
     }
 
     boolean has(String field) {
-        JsonNode n = node.get(field);
-        return n != null && !n.isNull();
+        return get(field) != null;
     }
 
     /** The field as an object, or null when absent/null. */
     JsonTree object(String field) {
-        JsonNode n = node.get(field);
-        if (n == null || n.isNull()) return null;
-        if (!n.isObject()) throw new SpecException(child(field), "must be an object");
+        Object n = get(field);
+        if (n == null) return null;
+        if (!(n instanceof Map)) throw new SpecException(child(field), "must be an object");
         return new JsonTree(n, child(field));
     }
 
@@ -54,24 +59,24 @@ final class JsonTree {
 
     /** Elements of an array field (each must be an object); empty when absent. */
     List<JsonTree> objects(String field) {
-        JsonNode n = node.get(field);
-        if (n == null || n.isNull()) return List.of();
-        if (!n.isArray()) throw new SpecException(child(field), "must be an array");
+        Object n = get(field);
+        if (n == null) return List.of();
+        if (!(n instanceof List<?> l)) throw new SpecException(child(field), "must be an array");
         List<JsonTree> out = new ArrayList<>();
-        for (int i = 0; i < n.size(); i++) {
-            JsonNode e = n.get(i);
+        for (int i = 0; i < l.size(); i++) {
+            Object e = l.get(i);
             String p = child(field) + "[" + i + "]";
-            if (!e.isObject()) throw new SpecException(p, "must be an object");
+            if (!(e instanceof Map)) throw new SpecException(p, "must be an object");
             out.add(new JsonTree(e, p));
         }
         return out;
     }
 
     String string(String field) {
-        JsonNode n = node.get(field);
-        if (n == null || n.isNull()) return null;
-        if (!n.isTextual()) throw new SpecException(child(field), "must be a string");
-        return n.textValue();
+        Object n = get(field);
+        if (n == null) return null;
+        if (!(n instanceof String str)) throw new SpecException(child(field), "must be a string");
+        return str;
     }
 
     String requireString(String field) {
@@ -81,10 +86,10 @@ final class JsonTree {
     }
 
     boolean bool(String field) {
-        JsonNode n = node.get(field);
-        if (n == null || n.isNull()) return false;
-        if (!n.isBoolean()) throw new SpecException(child(field), "must be true or false");
-        return n.booleanValue();
+        Object n = get(field);
+        if (n == null) return false;
+        if (!(n instanceof Boolean b)) throw new SpecException(child(field), "must be true or false");
+        return b;
     }
 
     Boolean boolOrNull(String field) {
@@ -92,38 +97,35 @@ final class JsonTree {
     }
 
     List<String> strings(String field) {
-        JsonNode n = node.get(field);
-        if (n == null || n.isNull()) return List.of();
-        if (!n.isArray()) throw new SpecException(child(field), "must be an array of strings");
-        List<String> out = new ArrayList<>(n.size());
-        for (int i = 0; i < n.size(); i++) {
-            JsonNode e = n.get(i);
-            if (!e.isTextual()) throw new SpecException(child(field) + "[" + i + "]", "must be a string");
-            out.add(e.textValue());
+        Object n = get(field);
+        if (n == null) return List.of();
+        if (!(n instanceof List<?> l)) throw new SpecException(child(field), "must be an array of strings");
+        List<String> out = new ArrayList<>(l.size());
+        for (int i = 0; i < l.size(); i++) {
+            if (!(l.get(i) instanceof String str)) throw new SpecException(child(field) + "[" + i + "]", "must be a string");
+            out.add(str);
         }
         return List.copyOf(out);
     }
 
     Map<String, String> stringMap(String field) {
-        JsonNode n = node.get(field);
-        if (n == null || n.isNull()) return Map.of();
-        if (!n.isObject()) throw new SpecException(child(field), "must be an object of strings");
+        Object n = get(field);
+        if (n == null) return Map.of();
+        if (!(n instanceof Map<?, ?> m)) throw new SpecException(child(field), "must be an object of strings");
         Map<String, String> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().isTextual()) throw new SpecException(child(field) + "." + e.getKey(), "must be a string");
-            out.put(e.getKey(), e.getValue().textValue());
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getValue() instanceof String str)) throw new SpecException(child(field) + "." + e.getKey(), "must be a string");
+            out.put((String) e.getKey(), str);
         }
         return out;
     }
 
     /** A signed integer within [min, max]; null when absent. */
     Long integer(String field, long min, long max) {
-        JsonNode n = node.get(field);
-        if (n == null || n.isNull()) return null;
-        if (!n.isIntegralNumber()) throw new SpecException(child(field), "must be an integer");
-        if (!n.canConvertToLong()) throw new SpecException(child(field), "is out of range");
-        long v = n.longValue();
+        Object n = get(field);
+        if (n == null) return null;
+        if (n instanceof BigInteger) throw new SpecException(child(field), "is out of range");
+        if (!(n instanceof Long v)) throw new SpecException(child(field), "must be an integer");
         if (v < min || v > max) throw new SpecException(child(field), "must be between " + min + " and " + max);
         return v;
     }
@@ -136,10 +138,12 @@ final class JsonTree {
 
     /** An unsigned 64-bit integer held in a long (2^64-1 becomes -1); null when absent. */
     Long uint64(String field) {
-        JsonNode n = node.get(field);
-        if (n == null || n.isNull()) return null;
-        if (!n.isIntegralNumber()) throw new SpecException(child(field), "must be an unsigned integer");
-        BigInteger b = n.bigIntegerValue();
+        Object n = get(field);
+        if (n == null) return null;
+        BigInteger b;
+        if (n instanceof Long l) b = BigInteger.valueOf(l);
+        else if (n instanceof BigInteger bi) b = bi;
+        else throw new SpecException(child(field), "must be an unsigned integer");
         if (b.signum() < 0 || b.compareTo(UINT64_MAX) > 0) {
             throw new SpecException(child(field), "must be an unsigned 64-bit integer");
         }
@@ -154,10 +158,10 @@ final class JsonTree {
 
     /** Generic Java values for extension objects kept as-is (intelRdt, blockIO, ...). */
     Map<String, Object> raw(String field) {
-        JsonNode n = node.get(field);
-        if (n == null || n.isNull()) return null;
-        if (!n.isObject()) throw new SpecException(child(field), "must be an object");
-        return toJava(n) instanceof Map<?, ?> m ? cast(m) : null;
+        Object n = get(field);
+        if (n == null) return null;
+        if (!(n instanceof Map<?, ?> m)) throw new SpecException(child(field), "must be an object");
+        return cast(m);
     }
 
     @SuppressWarnings("unchecked")
@@ -165,22 +169,4 @@ final class JsonTree {
         return (Map<String, Object>) m;
     }
 
-    static Object toJava(JsonNode n) {
-        if (n == null || n.isNull()) return null;
-        if (n.isObject()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            n.properties().forEach(e -> m.put(e.getKey(), toJava(e.getValue())));
-            return m;
-        }
-        if (n.isArray()) {
-            List<Object> l = new ArrayList<>();
-            n.forEach(e -> l.add(toJava(e)));
-            return l;
-        }
-        if (n.isTextual()) return n.textValue();
-        if (n.isBoolean()) return n.booleanValue();
-        if (n.isIntegralNumber()) return n.canConvertToLong() ? (Object) n.longValue() : n.bigIntegerValue();
-        if (n.isNumber()) return n.doubleValue();
-        return n.toString();
-    }
 }

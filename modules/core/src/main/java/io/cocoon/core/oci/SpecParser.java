@@ -1,15 +1,15 @@
 package io.cocoon.core.oci;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cocoon.spi.CocoonException;
 import io.cocoon.spi.SpecException;
+import io.cocoon.spi.json.Json;
+import io.cocoon.spi.json.JsonException;
 import io.cocoon.spi.oci.Linux;
 import io.cocoon.spi.oci.Spec;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,9 +31,6 @@ public final class SpecParser {
     private static final Pattern VERSION = Pattern.compile("1\\.[0-3]\\.\\d+(?:[-+][0-9A-Za-z.+-]*)?");
     private static final Set<String> NAMESPACE_TYPES =
             Set.of("pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time");
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private SpecParser() {}
 
@@ -56,24 +53,28 @@ public final class SpecParser {
         return spec(tree(json, name));
     }
 
-    /** Parses a JSON document into a Jackson tree, with a one-line error for malformed input. */
-    public static JsonNode tree(byte[] json, String name) {
+    /**
+     * Parses a JSON document into generic values ({@link Json}), with a one-line error for
+     * malformed input: invalid UTF-8, syntax errors with line and column, duplicate keys.
+     */
+    public static Object tree(byte[] json, String name) {
+        String text;
         try {
-            JsonNode root = MAPPER.readTree(json);
-            if (root == null || root.isMissingNode()) throw new CocoonException(name + ": empty document");
-            return root;
-        } catch (JsonParseException e) {
-            throw new CocoonException(name + ": malformed JSON at line " + e.getLocation().getLineNr()
-                    + " column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
-        } catch (JsonProcessingException e) {
-            throw new CocoonException(name + ": malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new CocoonException(name + ": " + e.getMessage());
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(json)).toString();
+        } catch (CharacterCodingException e) {
+            throw new CocoonException(name + ": malformed JSON: not UTF-8");
+        }
+        if (text.isBlank()) throw new CocoonException(name + ": empty document");
+        try {
+            return Json.parse(text);
+        } catch (JsonException e) {
+            throw new CocoonException(name + ": malformed JSON: " + e.getMessage());
         }
     }
 
-    static Spec spec(JsonNode rootNode) {
-        if (!rootNode.isObject()) throw new SpecException("(document)", "must be a JSON object");
+    static Spec spec(Object rootNode) {
+        if (!(rootNode instanceof Map)) throw new SpecException("(document)", "must be a JSON object");
         JsonTree t = new JsonTree(rootNode, "");
         String version = t.requireString("ociVersion");
         if (!VERSION.matcher(version).matches()) {
@@ -94,7 +95,7 @@ public final class SpecParser {
                 t.stringMap("annotations"),
                 t.has("linux") ? linux(t.object("linux")) : null,
                 t.has("vm") ? vm(t.object("vm")) : null,
-                castMap(JsonTree.toJava(rootNode)));
+                castMap(rootNode));
     }
 
     @SuppressWarnings("unchecked")
@@ -109,8 +110,8 @@ public final class SpecParser {
     }
 
     /** Parses a {@code process} object; also used for {@code exec --process}. */
-    public static Spec.Process process(JsonNode node, String path) {
-        if (!node.isObject()) throw new SpecException(path.isEmpty() ? "(document)" : path, "must be a JSON object");
+    public static Spec.Process process(Object node, String path) {
+        if (!(node instanceof Map)) throw new SpecException(path.isEmpty() ? "(document)" : path, "must be a JSON object");
         return process(new JsonTree(node, path));
     }
 
@@ -134,13 +135,14 @@ public final class SpecParser {
             Long umask = u.integer("umask", 0, 0777);
             List<Long> gids = new ArrayList<>();
             if (u.has("additionalGids")) {
-                JsonNode a = u.node().get("additionalGids");
-                if (!a.isArray()) throw new SpecException(u.child("additionalGids"), "must be an array of integers");
+                if (!(((Map<?, ?>) u.node()).get("additionalGids") instanceof List<?> a)) {
+                    throw new SpecException(u.child("additionalGids"), "must be an array of integers");
+                }
                 for (int i = 0; i < a.size(); i++) {
-                    if (!a.get(i).isIntegralNumber() || a.get(i).longValue() < 0 || a.get(i).longValue() > 0xFFFFFFFFL) {
+                    if (!(a.get(i) instanceof Long g) || g < 0 || g > 0xFFFFFFFFL) {
                         throw new SpecException(u.child("additionalGids") + "[" + i + "]", "must be a gid (0..4294967295)");
                     }
-                    gids.add(a.get(i).longValue());
+                    gids.add(g);
                 }
             }
             user = new Spec.User(uid, gid, umask == null ? null : umask.intValue(), List.copyOf(gids), u.string("username"));
@@ -220,8 +222,8 @@ public final class SpecParser {
     }
 
     /** Parses a {@code LinuxResources} object; also the input of {@code cocoon update}. */
-    public static Linux.Resources resources(JsonNode node, String path) {
-        if (!node.isObject()) throw new SpecException(path.isEmpty() ? "(document)" : path, "must be a JSON object");
+    public static Linux.Resources resources(Object node, String path) {
+        if (!(node instanceof Map)) throw new SpecException(path.isEmpty() ? "(document)" : path, "must be a JSON object");
         return resources(new JsonTree(node, path));
     }
 
@@ -244,7 +246,7 @@ public final class SpecParser {
                     d.integer("minor", -1, Long.MAX_VALUE), d.string("access")));
         }
         List<Map<String, Object>> huge = new ArrayList<>();
-        for (JsonTree h : r.objects("hugepageLimits")) huge.add(castMap(JsonTree.toJava(h.node())));
+        for (JsonTree h : r.objects("hugepageLimits")) huge.add(castMap(h.node()));
         return new Linux.Resources(memory, cpu, pids, List.copyOf(rules), r.raw("blockIO"), List.copyOf(huge),
                 r.raw("network"), r.stringMap("unified"));
     }

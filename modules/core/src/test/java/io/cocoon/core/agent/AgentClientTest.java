@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -222,5 +227,29 @@ class AgentClientTest {
         assertTrue(e.getMessage().startsWith("cannot connect to " + dir.resolve("nobody.sock")), e.getMessage());
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "gave up at once");
         assertThrows(IOException.class, () -> AgentClient.connect(dir.resolve("nobody.sock"), Duration.ofMillis(100), () -> true));
+    }
+
+    /** The monitor's side of a control connection: a request sent right after connect reaches the handler. */
+    @Test
+    void overInstallsTheHandlerBeforeTheFirstFrame() throws Exception {
+        Path sock = dir.resolve("ctl.sock");
+        try (ServerSocketChannel server =
+                     ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            try (SocketChannel cli = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                cli.connect(UnixDomainSocketAddress.of(sock));
+                cli.write(ByteBuffer.wrap(new Frame(Proto.C_STATUS, 5).encode()));
+                BlockingQueue<Frame> got = new LinkedBlockingQueue<>();
+                try (AgentClient monitor = AgentClient.over(server.accept(), got::add)) {
+                    Frame f = got.poll(FakeAgent.WAIT_S, TimeUnit.SECONDS);
+                    assertEquals(Proto.C_STATUS, f.type());
+                    assertEquals(5, f.id());
+                    monitor.send(new Frame(Proto.OK, 5));
+                    ByteBuffer reply = ByteBuffer.allocate(Frame.HEADER);
+                    while (reply.hasRemaining()) cli.read(reply);
+                    assertArrayEquals(new Frame(Proto.OK, 5).encode(), reply.array());
+                }
+            }
+        }
     }
 }
