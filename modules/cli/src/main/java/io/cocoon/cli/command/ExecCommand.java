@@ -99,15 +99,23 @@ public final class ExecCommand implements Command {
         cmd.addAll(List.of("--pid-file", pidFile.toString()));
         if (args.has("console-socket")) cmd.addAll(List.of("--console-socket", args.value("console-socket")));
         cmd.addAll(List.of(id, req.toString()));
-        Process relay = new ProcessBuilder(cmd).inheritIO().start();
+        // started detached (see SelfLauncher.detached): the engine's subreaper, not this JVM, reaps it
+        Process launcher = new ProcessBuilder(SelfLauncher.detached(cmd)).inheritIO().start();
+        try {
+            launcher.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Path failed = Path.of(req + ".err");
         long deadline = System.currentTimeMillis() + 60_000;
         while (!Files.exists(pidFile)) {
-            if (!relay.isAlive()) {
+            if (Files.exists(failed)) {
+                String why = Files.readString(failed).trim();
+                Files.deleteIfExists(failed);
                 Files.deleteIfExists(req);
-                throw new CocoonException("exec failed: the relay exited with status " + relay.exitValue());
+                throw new CocoonException(why);
             }
             if (System.currentTimeMillis() > deadline) {
-                relay.destroyForcibly();
                 Files.deleteIfExists(req);
                 throw new CocoonException("exec failed: the process did not start within 60 s");
             }

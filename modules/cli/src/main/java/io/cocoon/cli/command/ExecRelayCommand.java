@@ -35,19 +35,28 @@ public final class ExecRelayCommand implements Command {
         String id = args.id(name());
         args.exactly(name(), 2, usage());
         Path req = Path.of(args.positional().get(1));
-        byte[] payload = Files.readAllBytes(req);
-        Files.deleteIfExists(req);
-        Posix.setsid();
-        boolean terminal = Tlv.Fields.parse(payload).has(Proto.P_TERMINAL);
-        ContainerStdio stdio = ExecCommand.stdio(terminal, args.value("console-socket"));
-        Tlv.Writer process = new Tlv.Writer();
-        Tlv.Fields.parse(payload).all().forEach(f -> process.bytes(f.tag(), f.value()));
         Path pidFile = Path.of(args.value("pid-file"));
+        boolean[] started = new boolean[1];
         try {
-            return ExecSession.run(ctx.store().socketDir(id), id, process, stdio,
-                    pid -> MonitorProcess.writePidFile(pidFile, ProcessHandle.current().pid()));
-        } finally {
-            stdio.close();
+            byte[] payload = Files.readAllBytes(req);
+            Files.deleteIfExists(req);
+            Posix.setsid();
+            boolean terminal = Tlv.Fields.parse(payload).has(Proto.P_TERMINAL);
+            ContainerStdio stdio = ExecCommand.stdio(terminal, args.value("console-socket"));
+            Tlv.Writer process = new Tlv.Writer();
+            Tlv.Fields.parse(payload).all().forEach(f -> process.bytes(f.tag(), f.value()));
+            try {
+                return ExecSession.run(ctx.store().socketDir(id), id, process, stdio, pid -> {
+                    MonitorProcess.writePidFile(pidFile, ProcessHandle.current().pid());
+                    started[0] = true;
+                });
+            } finally {
+                stdio.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            // before the process started, the waiting exec command reports the failure
+            if (!started[0]) io.cocoon.core.state.AtomicFiles.write(Path.of(req + ".err"), String.valueOf(e.getMessage()));
+            throw e;
         }
     }
 }

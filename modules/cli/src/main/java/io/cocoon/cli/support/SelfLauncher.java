@@ -18,6 +18,19 @@ public final class SelfLauncher {
 
     private SelfLauncher() {}
 
+    /**
+     * Prefixes {@code setsid -f}, so the process starts as a grandchild in its own session and
+     * its intermediate parent exits at once. The caller's subreaper (conmon, containerd-shim)
+     * then adopts it straight away, and this JVM never reaps it: a JVM reaps the children it
+     * starts itself, which would steal a fast-exiting process's status from the engine.
+     */
+    public static List<String> detached(List<String> cmd) {
+        List<String> out = new ArrayList<>();
+        if (java.nio.file.Files.isExecutable(Path.of("/usr/bin/setsid"))) out.addAll(List.of("/usr/bin/setsid", "-f"));
+        out.addAll(cmd);
+        return out;
+    }
+
     public static List<String> command() {
         String explicit = System.getProperty("cocoon.launcher");
         if (explicit == null || explicit.isBlank()) explicit = System.getenv("COCOON_LAUNCHER");

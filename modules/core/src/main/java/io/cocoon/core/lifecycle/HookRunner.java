@@ -62,23 +62,33 @@ public final class HookRunner {
         } catch (IOException e) {
             return e.getMessage();
         }
-        try (OutputStream stdin = p.getOutputStream()) {
-            stdin.write(Json.write(state).getBytes(StandardCharsets.UTF_8));
-        } catch (IOException ignored) {
-            // a hook may exit without reading its stdin
-        }
+        // stdin and stderr are served by their own threads, so neither a hook that ignores a
+        // large state nor one that writes a lot to stderr can block us past its deadline
+        byte[] stateBytes = Json.write(state).getBytes(StandardCharsets.UTF_8);
+        Thread feeder = Thread.ofVirtual().start(() -> {
+            try (OutputStream stdin = p.getOutputStream()) {
+                stdin.write(stateBytes);
+            } catch (IOException ignored) {
+                // a hook may exit without reading its stdin
+            }
+        });
+        java.util.concurrent.CompletableFuture<String> stderr = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> read(p.getErrorStream()), r -> Thread.ofVirtual().start(r));
         int timeout = h.timeout() == null ? DEFAULT_TIMEOUT_S : h.timeout();
         try {
             if (!p.waitFor(timeout, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 p.waitFor(5, TimeUnit.SECONDS);
+                feeder.interrupt();
                 return "timed out after " + timeout + " s";
             }
             if (p.exitValue() != 0) {
-                String text = read(p.getErrorStream()).strip();
+                String text = stderr.get(2, TimeUnit.SECONDS).strip();
                 return "exit status " + p.exitValue() + (text.isEmpty() ? "" : ": " + text.lines().findFirst().orElse(""));
             }
             return null;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return "exit status " + p.exitValue();
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
@@ -86,9 +96,11 @@ public final class HookRunner {
         }
     }
 
+    /** Reads all of a stream, keeping the first 4 KiB (enough for an error line). */
     private static String read(InputStream in) {
         try {
             byte[] b = in.readNBytes(4096);
+            in.transferTo(OutputStream.nullOutputStream());
             return new String(b, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";

@@ -74,8 +74,10 @@ public final class SeccompCompiler {
         prog.add(new Insn(JMP_JEQ_K, 1, 0, AUDIT_ARCH_X86_64));
         prog.add(new Insn(RET_K, 0, 0, RET_KILL_PROCESS));
         prog.add(new Insn(LD_W_ABS, 0, 0, 0));
+        // x32 calls share the x86_64 audit arch; they are outside the filter's architecture, so
+        // they are killed (as libseccomp does) rather than given the default action
         prog.add(new Insn(JMP_JSET_K, 0, 1, X32_SYSCALL_BIT));
-        prog.add(new Insn(RET_K, 0, 0, defaultAction));
+        prog.add(new Insn(RET_K, 0, 0, RET_KILL_PROCESS));
         for (int r = 0; r < s.syscalls().size(); r++) {
             Linux.SyscallRule rule = s.syscalls().get(r);
             String path = "linux.seccomp.syscalls[" + r + "]";
@@ -133,6 +135,7 @@ public final class SeccompCompiler {
             }
         }
         body.add(new Insn(RET_K, 0, 0, action));
+        if (body.size() > 255) throw new SpecException(path, "rule has too many argument conditions to compile");
         List<Insn> out = new ArrayList<>();
         out.add(new Insn(JMP_JEQ_K, 0, body.size(), nr)); // A holds nr here
         int n = body.size();

@@ -23,8 +23,8 @@ public final class SpecPipeline {
 
     public static List<SpecHandler> coreHandlers() {
         return List.of(new RootHandler(), new ProcessHandler(), new MountsHandler(), new NamespacesHandler(),
-                new HostnameHandler(), new HooksHandler(), new ResourcesHandler(), new DevicesHandler(),
-                new SysctlHandler(), new SeccompHandler(), new PathsHandler(), new VmHandler(), new AnnotationsHandler());
+                new HostnameHandler(), new HooksHandler(), new VmHandler(), new ResourcesHandler(), new DevicesHandler(),
+                new SysctlHandler(), new SeccompHandler(), new PathsHandler(), new AnnotationsHandler());
     }
 
     public List<SpecHandler> handlers() {

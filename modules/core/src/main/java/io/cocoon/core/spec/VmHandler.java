@@ -20,7 +20,8 @@ import java.util.Optional;
  */
 public final class VmHandler implements SpecHandler {
     @Override public String section() { return "vm"; }
-    @Override public int order() { return 300; }
+    /** Before linux.resources (200) and annotations (900), which override the VM size. */
+    @Override public int order() { return 180; }
 
     @Override
     public void apply(Spec spec, SandboxPlan plan) {

@@ -138,7 +138,8 @@ public final class StateStore {
         Path d = dir(id);
         try {
             if (Files.isDirectory(d)) {
-                Path trash = root.resolve(".trash-" + id + "-" + System.nanoTime());
+                // short name: a 255-character id plus a prefix would exceed NAME_MAX
+                Path trash = root.resolve(".trash-" + socketDir(id).getFileName() + "-" + System.nanoTime());
                 Files.move(d, trash);
                 deleteTree(trash);
             }

@@ -144,4 +144,21 @@ class HookRunnerTest {
         assertEquals(List.of(), HookRunner.fromConfig(config, "createRuntime"));
         assertEquals(List.of(), HookRunner.fromConfig(Map.of(), "prestart"));
     }
+
+    @Test
+    void chattyHookOnStderrSucceeds() throws IOException {
+        Path h = script("chatty.sh", "/usr/bin/head -c 200000 /dev/zero | /usr/bin/tr '\\0' x >&2\nexit 0");
+        org.junit.jupiter.api.Assertions.assertNull(HookRunner.runOne(new Spec.Hook(h.toString(), List.of(), List.of(), 5),
+                Map.of("id", "c")));
+    }
+
+    @Test
+    void timeoutHoldsWhenTheHookDoesNotReadALargeState() throws IOException {
+        Path h = script("deaf.sh", "exec /bin/sleep 4");
+        Map<String, Object> state = Map.of("id", "c", "annotations", Map.of("big", "x".repeat(300_000)));
+        long t0 = System.nanoTime();
+        String err = HookRunner.runOne(new Spec.Hook(h.toString(), List.of(), List.of(), 1), state);
+        org.junit.jupiter.api.Assertions.assertEquals("timed out after 1 s", err);
+        org.junit.jupiter.api.Assertions.assertTrue(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) < 3000);
+    }
 }

@@ -103,10 +103,22 @@ class SeccompCompilerTest {
     }
 
     @Test
-    void x32CallsGetTheDefaultOfAnAllowListProfile() {
+    void x32CallsAreKilledLikeAnyForeignArchitecture() {
         byte[] f = compile(profile("SCMP_ACT_ERRNO", null, rule("SCMP_ACT_ALLOW", "read")));
         assertEquals(RET_ALLOW, Bpf.run(f, READ));
-        assertEquals(RET_ERRNO | 1, Bpf.run(f, 0x40000000 | READ));
+        assertEquals(RET_KILL_PROCESS, Bpf.run(f, 0x40000000 | READ));
+        // and a deny-list profile cannot be bypassed through x32 numbers
+        byte[] deny = compile(profile("SCMP_ACT_ALLOW", null, rule("SCMP_ACT_ERRNO", "mkdir")));
+        assertEquals(RET_KILL_PROCESS, Bpf.run(deny, 0x40000000 | 83));
+    }
+
+    @Test
+    void aRuleTooLargeForAJumpIsRefused() {
+        List<Linux.SyscallArg> args = new java.util.ArrayList<>();
+        for (int i = 0; i < 51; i++) args.add(new Linux.SyscallArg(0, 0, 0, "SCMP_CMP_GT"));
+        org.junit.jupiter.api.Assertions.assertThrows(io.cocoon.spi.SpecException.class, () -> SeccompCompiler.compile(
+                new Linux.Seccomp("SCMP_ACT_ALLOW", null, List.of(), List.of(), null, null,
+                        List.of(new Linux.SyscallRule(List.of("mkdir"), "SCMP_ACT_ERRNO", null, args)))));
     }
 
     /** Values around word boundaries, where a 32-bit-at-a-time comparison can go wrong. */

@@ -24,7 +24,7 @@ class SpecPipelineTest {
     @TempDir Path bundle;
 
     private static final List<String> CORE_SECTIONS = List.of("root", "process", "mounts", "linux.namespaces", "hostname",
-            "hooks", "linux.resources", "linux.devices", "linux.sysctl", "linux.seccomp", "linux.maskedPaths", "vm", "annotations");
+            "hooks", "vm", "linux.resources", "linux.devices", "linux.sysctl", "linux.seccomp", "linux.maskedPaths", "annotations");
 
     /** Records the VM memory it sees, so a test can tell where it ran. */
     private record Probe(String section, int order, List<String> log) implements SpecHandler {
@@ -54,7 +54,7 @@ class SpecPipelineTest {
         List<String> sections = p.handlers().stream().map(SpecHandler::section).toList();
         assertEquals("first", sections.get(0));
         assertEquals(sections.indexOf("linux.maskedPaths") + 1, sections.indexOf("between"));
-        assertEquals(sections.indexOf("vm") - 1, sections.indexOf("between"));
+        assertEquals(sections.indexOf("annotations") - 1, sections.indexOf("between"));
         assertEquals("late", sections.get(sections.size() - 1));
     }
 

@@ -42,7 +42,7 @@ class VmHandlerTest {
         assertNull(p.vm().hypervisor());
         assertEquals(256, p.vm().memoryMiB());
         assertEquals(List.of(), p.vm().template());
-        assertEquals(300, handler.order());
+        assertEquals(180, handler.order(), "before linux.resources and annotations, which override the size");
     }
 
     @Test

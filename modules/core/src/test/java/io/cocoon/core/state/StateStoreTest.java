@@ -202,4 +202,13 @@ class StateStoreTest {
             p.waitFor(10, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void removeWorksForTheLongestValidId(@org.junit.jupiter.api.io.TempDir Path tmp2) {
+        StateStore st = new StateStore(tmp2.resolve("root"));
+        String id = "x".repeat(ContainerId.MAX_LENGTH);
+        st.create(id).close();
+        st.remove(id);
+        org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(st.dir(id)));
+    }
 }

@@ -256,11 +256,13 @@ public final class Json {
                         case 't' -> sb.append('\t');
                         case 'u' -> {
                             if (pos + 4 > s.length()) throw error("bad \\u escape");
-                            try {
-                                sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                            } catch (NumberFormatException ex) {
-                                throw error("bad \\u escape");
+                            int cp = 0;
+                            for (int k = 0; k < 4; k++) {
+                                int d = Character.digit(s.charAt(pos + k), 16);
+                                if (d < 0) throw error("bad \\u escape");
+                                cp = cp * 16 + d;
                             }
+                            sb.append((char) cp);
                             pos += 4;
                         }
                         default -> throw error("bad escape \\" + e);
@@ -272,27 +274,42 @@ public final class Json {
             }
         }
 
+        /** JSON's number grammar exactly: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
         Object number() {
             int start = pos;
             if (peek() == '-') pos++;
+            if (pos < s.length() && s.charAt(pos) == '0') {
+                pos++;
+            } else if (!digits()) {
+                throw error("bad number");
+            }
             boolean integral = true;
-            while (pos < s.length()) {
-                char c = s.charAt(pos);
-                if (c >= '0' && c <= '9') pos++;
-                else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') { integral = false; pos++; }
-                else break;
+            if (pos < s.length() && s.charAt(pos) == '.') {
+                pos++;
+                integral = false;
+                if (!digits()) throw error("bad number: digits expected after '.'");
+            }
+            if (pos < s.length() && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
+                pos++;
+                integral = false;
+                if (pos < s.length() && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) pos++;
+                if (!digits()) throw error("bad number: digits expected in the exponent");
             }
             String t = s.substring(start, pos);
-            try {
-                if (integral) {
-                    if (t.length() < 19) return Long.parseLong(t);
-                    BigInteger b = new BigInteger(t);
-                    return b.bitLength() < 64 ? (Object) b.longValue() : b;
-                }
-                return Double.parseDouble(t);
-            } catch (NumberFormatException ex) {
-                throw error("bad number '" + t + "'");
+            if (integral) {
+                if (t.length() < 19) return Long.parseLong(t);
+                BigInteger b = new BigInteger(t);
+                return b.bitLength() < 64 ? (Object) b.longValue() : b;
             }
+            double d = Double.parseDouble(t);
+            if (Double.isInfinite(d)) throw error("number out of range '" + t + "'");
+            return d;
+        }
+
+        private boolean digits() {
+            int start = pos;
+            while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') pos++;
+            return pos > start;
         }
     }
 

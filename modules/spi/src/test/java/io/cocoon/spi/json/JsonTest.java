@@ -192,4 +192,20 @@ class JsonTest {
         assertEquals(List.of("b", "a"), new ArrayList<>(m.keySet()));
         assertThrows(UnsupportedOperationException.class, () -> m.put("c", 2L));
     }
+
+    @Test
+    void unicodeEscapeNeedsFourHexDigits() {
+        org.junit.jupiter.api.Assertions.assertThrows(JsonException.class, () -> Json.parse("\"\\u+041\""));
+        org.junit.jupiter.api.Assertions.assertThrows(JsonException.class, () -> Json.parse("\"\\u-041\""));
+    }
+
+    @Test
+    void numbersFollowTheJsonGrammar() {
+        for (String bad : new String[] {"1e999", "01", "1.", "-", ".5", "1e", "+1"}) {
+            org.junit.jupiter.api.Assertions.assertThrows(JsonException.class, () -> Json.parse(bad), bad);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(0L, Json.parse("0"));
+        org.junit.jupiter.api.Assertions.assertEquals(-0.5, Json.parse("-0.5"));
+        org.junit.jupiter.api.Assertions.assertEquals(1e10, Json.parse("1E+10"));
+    }
 }
