@@ -69,7 +69,7 @@ public final class ExecCommand implements Command {
         if (!p.terminal() && socket != null) {
             throw new CocoonException("cannot use console socket if the process does not have a terminal");
         }
-        if (args.flag("detach")) return detach(ctx, id, p.payload(), args);
+        if (args.flag("detach")) return detach(ctx, id, p.payload(), args, p.terminal());
         ContainerStdio stdio = stdio(p.terminal(), socket);
         try {
             return ExecSession.run(ctx.store().socketDir(id), id, p.payload(), stdio, pid -> {
@@ -86,7 +86,7 @@ public final class ExecCommand implements Command {
     }
 
     /** Starts the relay process and returns once it has started the guest process. */
-    private static int detach(Context ctx, String id, Tlv.Writer payload, Args args) throws IOException {
+    private static int detach(Context ctx, String id, Tlv.Writer payload, Args args, boolean terminal) throws IOException {
         Path dir = ctx.store().dir(id);
         String tag = Long.toHexString(ThreadLocalRandom.current().nextLong());
         Path req = dir.resolve("exec-" + tag + ".req");
@@ -100,7 +100,15 @@ public final class ExecCommand implements Command {
         if (args.has("console-socket")) cmd.addAll(List.of("--console-socket", args.value("console-socket")));
         cmd.addAll(List.of(id, req.toString()));
         // started detached (see SelfLauncher.detached): the engine's subreaper, not this JVM, reaps it
-        Process launcher = new ProcessBuilder(SelfLauncher.detached(cmd)).inheritIO().start();
+        ProcessBuilder pb = new ProcessBuilder(SelfLauncher.detached(cmd));
+        if (terminal) {
+            // the process's stdio is the pty: the relay must not keep the caller's pipes open
+            pb.redirectInput(new java.io.File("/dev/null")).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
+        } else {
+            pb.inheritIO();
+        }
+        Process launcher = pb.start();
         try {
             launcher.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -31,7 +31,16 @@ public final class MonitorProcess {
             cmd.addAll(ctx.global().forChild());
             cmd.addAll(List.of("monitor", id));
             ctx.log().debug("starting monitor: " + String.join(" ", cmd));
-            Process launcher = new ProcessBuilder(SelfLauncher.detached(cmd)).inheritIO().start();
+            ProcessBuilder pb = new ProcessBuilder(SelfLauncher.detached(cmd));
+            if (p.launch().terminal()) {
+                // With a terminal the container's stdio is the pty: like runc's init, the monitor must
+                // not hold the caller's pipes, or a caller reading them to EOF (go-runc) waits forever.
+                pb.redirectInput(new java.io.File("/dev/null")).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD);
+            } else {
+                pb.inheritIO();
+            }
+            Process launcher = pb.start();
             launcher.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (IOException e) {
             Creation.abort(ctx, id, p.lock());

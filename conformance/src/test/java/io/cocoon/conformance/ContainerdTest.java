@@ -1,0 +1,119 @@
+package io.cocoon.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * containerd 1.6 with its runc shim v2 and ctr drive Cocoon as their runc binary
+ * ({@code ctr run --runc-binary}), on a private containerd (root, state, socket) started here.
+ */
+@Tag("engine")
+@Timeout(300)
+class ContainerdTest {
+    static Path work;
+    static Path log;
+    static Path runtime;
+    static Path socket;
+    static Process containerd;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        work = Files.createTempDirectory(Path.of("/var/tmp"), "cocoon-ctrd");
+        log = work.resolve("calls.log");
+        runtime = Engines.wrapper(work.resolve("bin"), log);
+        Path state = Path.of("/run/cocoon-test-ctrd-" + ProcessHandle.current().pid());
+        socket = state.resolve("containerd.sock");
+        Files.writeString(work.resolve("config.toml"), "version = 2\nroot = \"" + work.resolve("root") + "\"\nstate = \""
+                + state + "\"\ndisabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n[grpc]\n  address = \"" + socket + "\"\n");
+        containerd = new ProcessBuilder("containerd", "--config", work.resolve("config.toml").toString())
+                .redirectErrorStream(true).redirectOutput(work.resolve("containerd.log").toFile()).start();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!Files.exists(socket) && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        assertTrue(Files.exists(socket), "containerd started");
+        Bundle b = Bundle.busybox(work.resolve("bundle"), "true");
+        Path archive = OciImage.archive(b.rootfs(), work, "localhost/busybox:latest");
+        Cocoon.Result imp = ctr("images", "import", archive.toString());
+        assertEquals(0, imp.rc(), imp::toString);
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        for (String c : ctr("containers", "ls", "-q").out().split("\n")) {
+            if (c.isBlank()) continue;
+            ctr("task", "kill", "-s", "SIGKILL", c);
+            Thread.sleep(500);
+            ctr("task", "delete", c);
+            ctr("containers", "rm", c);
+        }
+        if (containerd != null) {
+            containerd.destroy();
+            if (!containerd.waitFor(20, TimeUnit.SECONDS)) containerd.destroyForcibly();
+        }
+        new ProcessBuilder("sh", "-c", "grep ' " + work + "' /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l")
+                .inheritIO().start().waitFor(30, TimeUnit.SECONDS);
+        Cocoon.exec(List.of("rm", "-rf", work.toString()), null, null, Duration.ofSeconds(60));
+    }
+
+    static Cocoon.Result ctr(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ctr", "--address", socket.toString(), "-n", "cocoon-test"));
+        cmd.addAll(List.of(args));
+        return Cocoon.exec(cmd, work, null, Duration.ofSeconds(180));
+    }
+
+    @Test
+    void runRmAndExitCodes() throws Exception {
+        Cocoon.Result r = ctr("run", "--runc-binary", runtime.toString(), "--rm", "localhost/busybox:latest", "c1", "echo", "hi");
+        assertEquals(0, r.rc(), r::toString);
+        assertEquals("hi\n", r.out());
+        assertEquals(7, ctr("run", "--runc-binary", runtime.toString(), "--rm", "localhost/busybox:latest", "c2",
+                "sh", "-c", "exit 7").rc());
+        List<String> calls = Engines.calls(log);
+        assertTrue(calls.stream().anyMatch(c -> c.startsWith("--root /run/containerd/runc/cocoon-test --log ")
+                && c.contains(" --log-format json create --bundle ")), calls::toString);
+        assertTrue(calls.stream().anyMatch(c -> Engines.subcommand(c).equals("delete")), calls::toString);
+    }
+
+    @Test
+    void detachedTask() throws Exception {
+        String rt = runtime.toString();
+        assertEquals(0, ctr("run", "--runc-binary", rt, "-d", "localhost/busybox:latest", "d1", "sleep", "1000").rc());
+        assertTrue(ctr("task", "ls").out().contains("RUNNING"));
+        Cocoon.Result exec = ctr("task", "exec", "--exec-id", "e1", "d1", "sh", "-c", "echo in-exec; exit 4");
+        assertEquals(4, exec.rc(), exec::toString);
+        assertEquals("in-exec\n", exec.out());
+        Cocoon.Result ps = ctr("task", "ps", "d1");
+        assertEquals(0, ps.rc(), ps::toString);
+        assertEquals(0, ctr("task", "pause", "d1").rc());
+        assertTrue(ctr("task", "ls").out().contains("PAUSED"));
+        assertEquals(0, ctr("task", "resume", "d1").rc());
+        assertEquals(0, ctr("task", "kill", "-s", "SIGKILL", "d1").rc());
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!ctr("task", "ls").out().contains("STOPPED") && System.currentTimeMillis() < deadline) Thread.sleep(200);
+        assertTrue(ctr("task", "ls").out().contains("STOPPED"));
+        assertEquals(0, ctr("task", "delete", "d1").rc());
+        assertEquals(0, ctr("containers", "rm", "d1").rc());
+        List<String> calls = Engines.calls(log);
+        assertTrue(calls.stream().anyMatch(c -> c.contains(" ps --format json d1")), calls::toString);
+        assertTrue(calls.stream().anyMatch(c -> c.contains(" exec --process ") && c.contains(" --detach --pid-file ")), calls::toString);
+    }
+
+    @Test
+    void terminal() {
+        String line = "ctr --address " + socket + " -n cocoon-test run --runc-binary " + runtime
+                + " -t --rm localhost/busybox:latest t1 sh -c 'tty; echo tty-ok'";
+        Cocoon.Result r = Cocoon.exec(List.of("script", "-qec", line, "/dev/null"), work, null, Duration.ofSeconds(120));
+        assertTrue(r.out().contains("/dev/pts/") && r.out().contains("tty-ok"), r::toString);
+    }
+}

@@ -1,0 +1,162 @@
+package io.cocoon.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * podman 4.3 + conmon drive Cocoon unchanged (Debian's packages), with a private configuration
+ * (docs/engines.md): cgroupfs, file events, default ulimits this host allows, and "cocoon" in
+ * runtime_supports_json so conmon passes --log-format=json --log.
+ */
+@Tag("engine")
+@Timeout(300)
+class PodmanTest {
+    static Path work;
+    static Path log;
+    static Path runtime;
+    static Map<String, String> env;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        work = Files.createTempDirectory(Path.of("/var/tmp"), "cocoon-podman");
+        log = work.resolve("calls.log");
+        runtime = Engines.wrapper(work.resolve("bin"), log);
+        Files.writeString(work.resolve("containers.conf"), """
+                [containers]
+                default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+                [engine]
+                cgroup_manager = "cgroupfs"
+                events_logger = "file"
+                runtime_supports_json = ["cocoon", "crun", "runc", "kata"]
+                """);
+        Files.writeString(work.resolve("storage.conf"), "[storage]\ndriver = \"overlay\"\ngraphroot = \"" + work.resolve("storage")
+                + "\"\nrunroot = \"/run/cocoon-test-podman/storage\"\n");
+        env = Map.of("CONTAINERS_CONF", work.resolve("containers.conf").toString(),
+                "CONTAINERS_STORAGE_CONF", work.resolve("storage.conf").toString());
+        Bundle b = Bundle.busybox(work.resolve("bundle"), "true");
+        Path archive = OciImage.archive(b.rootfs(), work, "localhost/busybox:latest");
+        Cocoon.Result load = podman("load", "-i", archive.toString());
+        assertEquals(0, load.rc(), load::toString);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        podman("rm", "-af", "-t", "0");
+        podman("system", "reset", "--force");
+        Cocoon.exec(List.of("rm", "-rf", work.toString()), null, null, Duration.ofSeconds(60));
+    }
+
+    static Cocoon.Result podman(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("env"));
+        env.forEach((k, v) -> cmd.add(k + "=" + v));
+        cmd.add("podman");
+        if (args.length > 0 && !args[0].equals("load") && !args[0].equals("system") && !args[0].equals("rm")) {
+            cmd.addAll(List.of("--runtime", runtime.toString()));
+        }
+        cmd.addAll(List.of(args));
+        return Cocoon.exec(cmd, work, null, Duration.ofSeconds(180));
+    }
+
+    /** Runs a podman command line under a pty (for -it). */
+    static Cocoon.Result podmanTty(String line) {
+        StringBuilder sb = new StringBuilder();
+        env.forEach((k, v) -> sb.append(k).append('=').append(v).append(' '));
+        sb.append("podman --runtime ").append(runtime).append(' ').append(line);
+        return Cocoon.exec(List.of("script", "-qec", sb.toString(), "/dev/null"), work, null, Duration.ofSeconds(180));
+    }
+
+    @Test
+    void runRmEchoAndExitCode() throws Exception {
+        Cocoon.Result r = podman("run", "--rm", "localhost/busybox", "echo", "hi");
+        assertEquals(0, r.rc(), r::toString);
+        assertEquals("hi\n", r.out());
+        assertEquals(7, podman("run", "--rm", "localhost/busybox", "sh", "-c", "exit 7").rc());
+        List<String> calls = Engines.calls(log);
+        assertTrue(calls.stream().anyMatch(c -> c.startsWith("--log-format=json --log ") && c.contains(" create --bundle ")
+                && c.contains(" --pid-file ")), "conmon's create, with the json log flags: " + calls);
+        assertTrue(calls.stream().anyMatch(c -> c.startsWith("start ")), calls::toString);
+        assertTrue(calls.stream().anyMatch(c -> c.startsWith("delete --force ")), calls::toString);
+    }
+
+    @Test
+    void networkNoneAndDefaultNetwork() {
+        assertEquals("none-ok\n", podman("run", "--rm", "--network", "none", "localhost/busybox", "echo", "none-ok").out());
+        Cocoon.Result bridge = podman("run", "--rm", "localhost/busybox", "echo", "bridge-ok");
+        assertEquals(0, bridge.rc(), bridge::toString);
+        assertEquals("bridge-ok\n", bridge.out());
+    }
+
+    @Test
+    void detachedContainerLifecycle() throws Exception {
+        assertEquals(0, podman("run", "-d", "--name", "p1", "localhost/busybox", "sh", "-c", "echo started; sleep 1000").rc());
+        Cocoon.Result exec = podman("exec", "p1", "sh", "-c", "echo in-exec; exit 3");
+        assertEquals(3, exec.rc(), exec::toString);
+        assertEquals("in-exec\n", exec.out());
+        assertEquals(0, podman("exec", "-d", "p1", "sleep", "2").rc());
+        assertEquals("started\n", podman("logs", "p1").out());
+        Cocoon.Result inspect = podman("inspect", "p1", "--format", "{{.State.Status}} {{.State.Pid}}");
+        String[] st = inspect.out().strip().split(" ");
+        assertEquals("running", st[0]);
+        long pid = Long.parseLong(st[1]);
+        assertTrue(ProcessHandle.of(pid).map(h -> h.info().commandLine().orElse("").contains("monitor")).orElse(false),
+                "the pid podman tracks is the monitor's");
+        assertEquals(0, podman("top", "p1").rc());
+        assertEquals(0, podman("pause", "p1").rc());
+        assertEquals("paused\n", podman("inspect", "p1", "--format", "{{.State.Status}}").out());
+        assertEquals(0, podman("unpause", "p1").rc());
+        Cocoon.Result upd = podman("update", "--cpu-shares", "512", "--memory", "64m", "p1");
+        assertEquals(0, upd.rc(), upd::toString);
+        Cocoon.Result stop = podman("stop", "-t", "2", "p1");
+        assertEquals(0, stop.rc(), stop::toString);
+        assertEquals("exited 137\n", podman("inspect", "p1", "--format", "{{.State.Status}} {{.State.ExitCode}}").out(),
+                "sh as PID 1 ignores TERM, so stop ends with KILL, as with runc");
+        assertEquals(0, podman("rm", "-f", "p1").rc());
+        List<String> calls = Engines.calls(log);
+        for (String sub : List.of("exec", "kill", "pause", "resume", "update", "delete")) {
+            assertTrue(calls.stream().anyMatch(c -> Engines.subcommand(c).equals(sub)), sub + " was called: " + calls);
+        }
+        assertTrue(calls.stream().anyMatch(c -> c.matches("update --resources=\\S+ \\S+ .*")), calls::toString);
+    }
+
+    @Test
+    void killAndTrappedStop() {
+        assertEquals(0, podman("run", "-d", "--name", "p2", "localhost/busybox", "sh", "-c",
+                "trap 'exit 3' TERM; while true; do sleep 0.1; done").rc());
+        assertEquals(0, podman("stop", "-t", "10", "p2").rc());
+        assertEquals("exited 3\n", podman("inspect", "p2", "--format", "{{.State.Status}} {{.State.ExitCode}}").out());
+        assertEquals(0, podman("start", "p2").rc(), "a stopped container starts again (a new create)");
+        assertEquals(0, podman("kill", "p2").rc());
+        assertEquals(0, podman("rm", "-f", "p2").rc());
+    }
+
+    @Test
+    void terminals() {
+        Cocoon.Result it = podmanTty("run -it --rm localhost/busybox sh -c 'tty; echo it-ok'");
+        assertTrue(it.out().contains("/dev/pts/") && it.out().contains("it-ok"), it::toString);
+        assertEquals(0, podman("run", "-d", "--name", "p3", "localhost/busybox", "sleep", "1000").rc());
+        Cocoon.Result eit = podmanTty("exec -it p3 sh -c 'tty; echo exec-it-ok'");
+        assertTrue(eit.out().contains("/dev/pts/") && eit.out().contains("exec-it-ok"), eit::toString);
+        assertEquals(0, podman("rm", "-f", "-t", "0", "p3").rc());
+    }
+
+    @Test
+    void stdinIsRelayed() {
+        List<String> cmd = new ArrayList<>(List.of("env"));
+        env.forEach((k, v) -> cmd.add(k + "=" + v));
+        cmd.addAll(List.of("podman", "--runtime", runtime.toString(), "run", "-i", "--rm", "localhost/busybox", "cat"));
+        Cocoon.Result r = Cocoon.exec(cmd, work, "through stdin\n", Duration.ofSeconds(120));
+        assertEquals("through stdin\n", r.out(), r::toString);
+    }
+}
