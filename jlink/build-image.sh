@@ -17,7 +17,7 @@ rm -rf "$IMAGE"
 say "jlink -> $IMAGE"
 "$JAVA_HOME/bin/jlink" \
   --module-path "$TARGET/modules" \
-  --add-modules io.cocoon.cli,io.cocoon.hypervisor.qemu,io.cocoon.hypervisor.xen,io.cocoon.network.cni,io.cocoon.storage.ninep,org.tinylog.impl,java.net.http,jdk.unsupported \
+  --add-modules io.cocoon.cli,io.cocoon.hypervisor.qemu,io.cocoon.hypervisor.xen,io.cocoon.network.cni,io.cocoon.storage.ninep,org.tinylog.impl,jdk.unsupported \
   --strip-debug --no-header-files --no-man-pages \
   --generate-cds-archive \
   --output "$IMAGE"

@@ -52,7 +52,9 @@ public final class Main {
                 throw new CocoonException("unknown command \"" + commandName + "\"; see 'cocoon --help'");
             }
             List<String> cmdArgs = rest.subList(1, rest.size());
-            if (g.help() || cmdArgs.contains("--help") || cmdArgs.contains("-h") && !takesArgv(commandName)) {
+            // --help/-h is the command's own only among its flags (before the first argument),
+            // so `exec ID ls --help` runs `ls --help`
+            if (g.help() || helpRequested(cmdArgs)) {
                 Help.print(out, c);
                 return 0;
             }
@@ -71,9 +73,12 @@ public final class Main {
         }
     }
 
-    /** {@code exec} and {@code run} pass a command line on, whose own -h is not ours. */
-    private static boolean takesArgv(String command) {
-        return command.equals("exec");
+    private static boolean helpRequested(List<String> args) {
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-h")) return true;
+            if (a.equals("--") || !a.startsWith("-")) return false;
+        }
+        return false;
     }
 
     static String trace(Throwable t) {

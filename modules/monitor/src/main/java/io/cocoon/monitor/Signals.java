@@ -12,7 +12,11 @@ import sun.misc.Signal;
  * container process itself. They are forwarded to the guest process through the agent.
  */
 public final class Signals {
-    static final List<String> FORWARDED = List.of("TERM", "INT", "HUP", "QUIT", "USR1", "USR2", "CONT", "ALRM", "PIPE");
+    /**
+     * QUIT is not among them: HotSpot owns it (thread dumps, kept off the container's stdout by
+     * -XX:-DisplayVMOutput in jlink/jvm.options). Engines signal through {@code cocoon kill}.
+     */
+    static final List<String> FORWARDED = List.of("TERM", "INT", "HUP", "USR1", "USR2", "CONT", "ALRM", "PIPE");
 
     private Signals() {}
 

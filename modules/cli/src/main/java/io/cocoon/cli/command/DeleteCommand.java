@@ -78,8 +78,12 @@ public final class DeleteCommand implements Command {
         return 0;
     }
 
-    /** Asks the monitor to kill the container and waits for it; kills it outright if it does not go. */
+    /**
+     * Asks the monitor to kill the container and waits for it (Cleanup then kills whatever is
+     * left). A container still being created has no process to signal: its monitor goes at once.
+     */
     private static void stop(Context ctx, String id, ContainerRecord r) {
+        if (State.CREATING.equals(r.status())) return;
         try (ControlClient c = ControlClient.connect(ctx.store().socketDir(id), id, Duration.ofSeconds(2))) {
             c.call(Proto.SIGNAL, new Tlv.Writer().u32(Proto.T_PROC_ID, 1).u32(Proto.T_SIGNAL, 9).flag(Proto.T_ALL),
                     Duration.ofSeconds(5));

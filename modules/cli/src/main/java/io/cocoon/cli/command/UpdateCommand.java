@@ -71,6 +71,7 @@ public final class UpdateCommand implements Command {
                 period = r.cpu().period();
                 shares = r.cpu().shares();
                 if (r.cpu().cpus() != null && !r.cpu().cpus().isEmpty()) throw refuse("cpu.cpus (cpuset)");
+                if (r.cpu().mems() != null && !r.cpu().mems().isEmpty()) throw refuse("cpu.mems (cpuset)");
                 if (r.cpu().realtimeRuntime() != null && r.cpu().realtimeRuntime() != 0) throw refuse("cpu.realtimeRuntime");
             }
             if (r.blockIO() != null && !r.blockIO().isEmpty()) throw refuse("blockIO");

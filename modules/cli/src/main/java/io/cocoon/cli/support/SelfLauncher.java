@@ -14,7 +14,7 @@ import java.util.List;
 public final class SelfLauncher {
     /** Small, quick-starting JVM settings for long-lived helpers (a monitor idles most of its life). */
     static final List<String> HELPER_JVM = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
-            "-XX:MaxRAM=256m", "-Xlog:disable", "-Xlog:all=off");
+            "-XX:MaxRAM=256m", "-Xlog:disable", "-Xlog:all=off", "-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput");
 
     private SelfLauncher() {}
 

@@ -35,8 +35,6 @@ public final class Proto {
     public static final int C_WAIT_CREATED = 0x0400;
     public static final int C_PAUSE = 0x0401;
     public static final int C_RESUME = 0x0402;
-    public static final int C_UPDATE = 0x0403;
-    public static final int C_CHECKPOINT = 0x0404;
     public static final int C_STATUS = 0x0405;
     public static final int C_VMSTATS = 0x0406;
 

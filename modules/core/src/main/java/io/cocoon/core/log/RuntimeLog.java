@@ -70,9 +70,20 @@ public final class RuntimeLog {
         write(Level.INFO, msg);
     }
 
-    /** A warning goes to the log file only: stderr may be the container's own stderr. */
+    /**
+     * A warning never goes to stderr (it may be the container's own stderr), and reaches the
+     * {@code --log} file only with {@code --debug}: podman reads that file as one JSON object on
+     * failure, so a warning line there would hide the error. The global log always gets it.
+     */
     public void warn(String msg) {
-        write(Level.WARNING, msg);
+        if (debug) {
+            write(Level.WARNING, msg);
+            return;
+        }
+        synchronized (lines) {
+            lines.add("warning: " + msg);
+        }
+        if (globalLog != null) append(globalLog, global(Level.WARNING, msg));
     }
 
     /** An error: the log file (if any), the global log, and one plain line on stderr. */

@@ -23,10 +23,12 @@ public final class AnnotationsHandler implements SpecHandler {
     public static final String ACCEL = "io.cocoon.vm.accel";
     public static final String NETWORK = "io.cocoon.network";
     public static final String STORAGE = "io.cocoon.storage";
+    /** Boot deadline in ms (read by create). */
+    public static final String BOOT_TIMEOUT = "io.cocoon.vm.boot_timeout";
     /** Keys plugins own (checked by their handlers) are not warned about. */
     public static final String PLUGIN_PREFIX = "io.cocoon.plugin.";
     private static final List<String> KNOWN = List.of(MEMORY, CPUS, HYPERVISOR, KERNEL, INITRD, KERNEL_PARAMS, ACCEL,
-            NETWORK, STORAGE);
+            NETWORK, STORAGE, BOOT_TIMEOUT);
 
     @Override public String section() { return "annotations"; }
     @Override public int order() { return 900; }

@@ -11,8 +11,9 @@ import java.util.Set;
  * Other host devices cannot appear in a VM without passthrough, so they are reported, not faked.
  */
 public final class DevicesHandler implements SpecHandler {
+    /** The nodes the agent creates in a container's /dev (runc's default set) plus ptmx. */
     private static final Set<String> GUEST_HAS = Set.of("/dev/null", "/dev/zero", "/dev/full", "/dev/random",
-            "/dev/urandom", "/dev/tty", "/dev/console", "/dev/ptmx", "/dev/fuse", "/dev/net/tun", "/dev/kmsg");
+            "/dev/urandom", "/dev/tty", "/dev/ptmx");
 
     @Override public String section() { return "linux.devices"; }
     @Override public int order() { return 210; }

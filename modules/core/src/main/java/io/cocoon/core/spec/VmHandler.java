@@ -49,9 +49,9 @@ public final class VmHandler implements SpecHandler {
             if (!List.of("raw", "qcow2", "vdi", "vmdk", "vhd").contains(v.image().format())) {
                 throw new SpecException("vm.image.format", "must be one of raw, qcow2, vdi, vmdk, vhd");
             }
-            vm.image(file(plan, v.image().path(), "vm.image.path"));
-            vm.imageFormat(v.image().format());
-            vm.sources().put("image", "config.json vm.image");
+            // No storage driver boots from a root disk yet: say so now rather than fail later.
+            throw new SpecException("vm.image", "booting the container from a disk image is not supported yet;"
+                    + " Cocoon shares root.path with the guest over 9p");
         }
     }
 

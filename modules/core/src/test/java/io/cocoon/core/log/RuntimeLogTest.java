@@ -40,11 +40,10 @@ class RuntimeLogTest {
     @Test
     void jsonLinesAreLogrusObjects() throws IOException {
         Path f = dir.resolve("log.json");
-        RuntimeLog log = new RuntimeLog(f, true, null, false, "create");
+        RuntimeLog log = new RuntimeLog(f, true, null, true, "create"); // warnings reach --log only with --debug
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         log.info("starting \"web\"\nnow");
         log.warn("tab\there é");
-        log.debug("not enabled");
         log.error("container failed: exit 1", new PrintStream(err, true, StandardCharsets.UTF_8));
         List<String> lines = Files.readAllLines(f);
         assertEquals(3, lines.size());
@@ -144,5 +143,17 @@ class RuntimeLogTest {
         } finally {
             RuntimeLog.install(before);
         }
+    }
+
+    /** podman decodes the whole --log file as one object on failure: no warning may precede the error. */
+    @Test
+    void withoutDebugOnlyTheErrorReachesTheLogFile() throws IOException {
+        Path f = dir.resolve("podman-oci-log");
+        RuntimeLog log = new RuntimeLog(f, true, null, false, "create");
+        log.warn("process.apparmorProfile: ignored");
+        log.error("boom", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        List<String> lines = Files.readAllLines(f);
+        assertEquals(1, lines.size());
+        assertEquals("boom", Json.parseObject(lines.get(0)).get("msg"));
     }
 }

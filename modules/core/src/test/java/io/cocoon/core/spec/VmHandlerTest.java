@@ -68,18 +68,14 @@ class VmHandlerTest {
         Files.writeString(bundle.resolve("vm.json"),
                 "{\"vm\": {\"kernel\": {\"path\": \"boot/vmlinuz\", \"parameters\": [\"a=1\"]}, \"memory\": 512}}");
         SandboxPlan p = apply("'vm': {'kernel': {'path': 'boot/other-vmlinuz', 'parameters': ['b=2'], 'initrd': 'boot/initrd.img'},"
-                + " 'hypervisor': {'path': 'qemu', 'parameters': ['-no-user-config']},"
-                + " 'image': {'path': '" + bundle.resolve("disk.qcow2") + "', 'format': 'qcow2'}}");
+                + " 'hypervisor': {'path': 'qemu', 'parameters': ['-no-user-config']}}");
         assertEquals(bundle.resolve("boot/other-vmlinuz"), p.vm().kernel());
         assertEquals(List.of("a=1", "b=2"), p.vm().kernelParams());
         assertEquals(bundle.resolve("boot/initrd.img"), p.vm().initrd());
         assertEquals(bundle.resolve("qemu"), p.vm().hypervisorPath());
         assertEquals(List.of("-no-user-config"), p.vm().hypervisorParams());
-        assertEquals(bundle.resolve("disk.qcow2"), p.vm().image());
-        assertEquals("qcow2", p.vm().imageFormat());
         assertEquals(512, p.vm().memoryMiB());
         assertEquals("config.json vm.kernel", p.vm().sources().get("kernel"));
-        assertEquals("config.json vm.image", p.vm().sources().get("image"));
     }
 
     @Test
@@ -119,5 +115,13 @@ class VmHandlerTest {
         Files.writeString(bundle.resolve("vm.json"), "{\"vm\": {\"memory\": 0}}");
         CocoonException e = assertThrows(CocoonException.class, () -> apply(""));
         assertEquals(bundle.resolve("vm.json") + ": vm.memory: must be a positive integer", e.getMessage());
+    }
+
+    @Test
+    void aRootDiskImageIsRefusedInOneLine() throws IOException {
+        Files.writeString(bundle.resolve("disk.qcow2"), "");
+        io.cocoon.spi.SpecException e = org.junit.jupiter.api.Assertions.assertThrows(io.cocoon.spi.SpecException.class,
+                () -> apply("'vm': {'image': {'path': 'disk.qcow2', 'format': 'qcow2'}}"));
+        assertEquals("vm.image", e.path());
     }
 }

@@ -174,6 +174,7 @@ final class CommandLine {
         if (!hasAgent) out.addAll(agentArgs(p));
         out.addAll(deviceArgs(p.devices(), hasWorkload ? "rootfs" : null));
         out.addAll(List.of("-pidfile", pidFile(p).toString()));
+        out.addAll(p.hypervisorParams());
         return out;
     }
 }
