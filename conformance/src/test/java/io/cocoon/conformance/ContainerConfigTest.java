@@ -133,4 +133,32 @@ class ContainerConfigTest extends VmTest {
         assertTrue(r.err().contains("createRuntime hook"), r::toString);
         assertEquals(1, cocoon.run("state", "hf").rc());
     }
+
+    @Test
+    void hostCgroupHoldsTheMonitorAndTheVm() throws Exception {
+        Bundle b = bundle("sleep", "1000");
+        String path = "/cocoon-test/cg-" + ProcessHandle.current().pid();
+        b.edit(c -> {
+            Map<String, Object> linux = Bundle.obj(c, "linux");
+            linux.put("cgroupsPath", path);
+            linux.put("resources", Map.of("memory", Map.of("limit", 134217728L)));
+        });
+        assertEquals(0, cocoon.run("create", "--bundle", b.dir().toString(), "cg1").rc());
+        long monitor = (Long) state("cg1").get("pid");
+        long qemu = Long.parseLong(Files.readString(cocoon.root().resolve("cg1/qemu.pid")).trim());
+        Path mem = Path.of("/sys/fs/cgroup/memory" + path);
+        Path dir = Files.isDirectory(Path.of("/sys/fs/cgroup/memory")) ? mem : Path.of("/sys/fs/cgroup" + path);
+        String procs = Files.readString(dir.resolve("cgroup.procs"));
+        assertTrue(procs.contains(String.valueOf(monitor)) && procs.contains(String.valueOf(qemu)), procs);
+        if (dir == mem) {
+            // 128 MiB container limit -> 192 MiB VM (+64) -> 448 MiB for the VM's host processes (+256)
+            assertEquals(String.valueOf(448L << 20), Files.readString(dir.resolve("memory.limit_in_bytes")).trim());
+        }
+        assertEquals(0, cocoon.run("delete", "--force", "cg1").rc());
+        assertTrue(Files.notExists(dir), "the cgroup goes with the container");
+        for (String c : List.of("memory", "cpu", "cpuacct", "pids", "freezer", "")) {
+            Path parent = Path.of("/sys/fs/cgroup/" + c + "/cocoon-test");
+            if (Files.isDirectory(parent)) Files.deleteIfExists(parent);
+        }
+    }
 }

@@ -30,6 +30,8 @@ public final class ExecSession {
             Tlv.Fields r = c.call(Proto.EXEC, new Tlv.Writer().u32(Proto.T_PROC_ID, proc).nested(Proto.T_PROCESS, process),
                     Duration.ofSeconds(60));
             started.accept(r.u32(Proto.T_PID).orElse(0L));
+            // signals to this process (engines kill an exec by the pid in its pid file) reach the guest process
+            Signals.forwardTo(c.raw(), proc);
             io.pumpStdin(stdio.in());
             stdio.forwardResizes(c.raw(), proc);
             try {

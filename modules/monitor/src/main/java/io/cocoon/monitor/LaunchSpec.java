@@ -19,10 +19,13 @@ import java.util.Map;
  *
  * @param create the encoded CREATE payload (docs/agent-protocol.md)
  * @param consoleSocket runc's {@code --console-socket}, or null
+ * @param hostLimits limits of the host cgroup that holds the monitor and the hypervisor
+ * @param guestUpdate an UPDATE payload applied right after CREATE (CPU limits), or empty
  */
 public record LaunchSpec(String id, String ociVersion, String bundle, String rootfs, String hypervisor, VmPlan vm,
                          byte[] create, boolean terminal, String consoleSocket, long bootTimeoutMs,
-                         String cgroupsPath, Map<String, String> annotations) {
+                         String cgroupsPath, Map<String, String> annotations, HostCgroup.Limits hostLimits,
+                         byte[] guestUpdate) {
 
     public String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -38,6 +41,9 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
         m.put("bootTimeoutMs", bootTimeoutMs);
         m.put("cgroupsPath", cgroupsPath);
         m.put("annotations", annotations);
+        m.put("hostLimits", Map.of("memoryBytes", hostLimits.memoryBytes(), "cpuQuota", hostLimits.cpuQuota(),
+                "cpuPeriod", hostLimits.cpuPeriod(), "cpuShares", hostLimits.cpuShares()));
+        m.put("guestUpdate", Base64.getEncoder().encodeToString(guestUpdate));
         return Json.pretty(m);
     }
 
@@ -57,7 +63,12 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
                 JsonValues.string(m, "consoleSocket").orElse(null),
                 JsonValues.number(m, "bootTimeoutMs").orElse(30_000L),
                 JsonValues.string(m, "cgroupsPath").orElse(null),
-                ann);
+                ann,
+                new HostCgroup.Limits(JsonValues.number(JsonValues.map(m, "hostLimits"), "memoryBytes").orElse(0L),
+                        JsonValues.number(JsonValues.map(m, "hostLimits"), "cpuQuota").orElse(0L),
+                        JsonValues.number(JsonValues.map(m, "hostLimits"), "cpuPeriod").orElse(0L),
+                        JsonValues.number(JsonValues.map(m, "hostLimits"), "cpuShares").orElse(0L)),
+                Base64.getDecoder().decode(JsonValues.string(m, "guestUpdate").orElse("")));
     }
 
     static Map<String, Object> vmJson(VmPlan p) {

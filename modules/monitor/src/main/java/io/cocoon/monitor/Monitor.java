@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,7 @@ public final class Monitor {
     private volatile boolean paused;
     private Requests requests;
     private Runnable afterCreate = () -> { };
+    private final java.util.List<byte[]> deferredSignals = new java.util.ArrayList<>();
 
     public Monitor(StateStore store, LaunchSpec launch, Supplier<PluginRegistry> plugins) {
         this.store = store;
@@ -118,6 +120,12 @@ public final class Monitor {
         long t0 = System.nanoTime();
         vm = hv.launch(launch.vm());
         Logger.info("{} started: pid {} ({}), {}", hv.name(), vm.pid(), vm.accelerator(), String.join(" ", vm.commandLine()));
+        List<Path> cgroups = HostCgroup.place(HostCgroup.ROOT, launch.cgroupsPath(), launch.hostLimits(),
+                ProcessHandle.current().pid(), vm.pid());
+        if (!cgroups.isEmpty()) {
+            AtomicFiles.write(stateDir.resolve(ContainerFiles.CGROUPS), String.join("\n", cgroups.stream().map(Path::toString).toList()));
+            Logger.info("host cgroup: {}", cgroups);
+        }
         record = record.withVm(hv.name(), vm.pid(), ProcStat.startTime(vm.pid()), str(launch.vm().kernel()),
                 str(launch.vm().initrd()), vm.accelerator());
         store.write(record);
@@ -188,6 +196,7 @@ public final class Monitor {
         if (size != null && size[0] > 0) payload = withSize(payload, size);
         Tlv.Fields r = agent.request(Proto.CREATE, payload, Duration.ofSeconds(60));
         Logger.info("container created in the guest, pid {}", r.u32(Proto.T_PID).orElse(-1L));
+        if (launch.guestUpdate().length > 0) agent.request(Proto.UPDATE, launch.guestUpdate(), Duration.ofSeconds(30));
         pio.pumpStdin(io.in());
         io.forwardResizes(agent, 1);
         pio.exit().whenComplete((st, ex) -> exited.complete(ex == null ? st : ExitStatus.exited(vm.isAlive() ? 255 : 137)));
@@ -245,6 +254,19 @@ public final class Monitor {
         paused = false;
         record = record.withStatus(started ? State.RUNNING : State.CREATED);
         store.write(record);
+        for (byte[] s : deferredSignals) {
+            try {
+                agent.request(Proto.SIGNAL, s, Duration.ofSeconds(10));
+            } catch (RuntimeException e) {
+                Logger.debug("deferred signal: {}", e.getMessage());
+            }
+        }
+        deferredSignals.clear();
+    }
+
+    /** A signal sent while paused, delivered at resume. */
+    synchronized void deferSignal(byte[] signalRequest) {
+        deferredSignals.add(signalRequest);
     }
 
     /** Ends a monitor whose container never got created (a signal during boot). */

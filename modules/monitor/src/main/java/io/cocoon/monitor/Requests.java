@@ -105,13 +105,26 @@ final class Requests implements ControlServer.Handler {
             c.fail(f, 3, "container not running");
             return;
         }
-        if (monitor.paused() && sig == 9) monitor.resume();
+        if (monitor.paused()) {
+            if (sig == 9) {
+                monitor.resume(); // like the freezer, SIGKILL reaches a frozen container
+            } else {
+                monitor.deferSignal(f.payload()); // delivered on resume, as a frozen process would get it
+                c.reply(f, null);
+                return;
+            }
+        }
         monitor.agent().request(Proto.SIGNAL, f.payload(), AGENT_TIMEOUT);
         c.reply(f, null);
     }
 
     private void passThrough(ControlServer.Connection c, Frame f) {
         ready();
+        if (monitor.paused()) {
+            // the guest is frozen: answer now instead of after the agent deadline
+            c.fail(f, 11, "the container is paused: its VM is frozen until resume");
+            return;
+        }
         Tlv.Fields r = monitor.agent().request(f.type(), f.payload(), AGENT_TIMEOUT);
         Tlv.Writer w = new Tlv.Writer();
         r.all().forEach(x -> w.bytes(x.tag(), x.value()));
@@ -125,6 +138,10 @@ final class Requests implements ControlServer.Handler {
      */
     private void exec(ControlServer.Connection c, Frame f) {
         ready();
+        if (monitor.paused()) {
+            c.fail(f, 11, "cannot exec in a paused container: its VM is frozen until resume");
+            return;
+        }
         if (monitor.exited().isDone()) {
             c.fail(f, 3, "cannot exec in a stopped container");
             return;

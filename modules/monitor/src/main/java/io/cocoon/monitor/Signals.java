@@ -20,6 +20,27 @@ public final class Signals {
 
     private Signals() {}
 
+    /**
+     * For a process standing for a guest process (exec relay, foreground exec): signals to this
+     * pid go to guest process {@code procId} through the control connection.
+     */
+    public static void forwardTo(io.cocoon.core.agent.AgentClient control, int procId) {
+        for (String name : FORWARDED) {
+            try {
+                Signal.handle(new Signal(name), s -> Thread.ofVirtual().start(() -> {
+                    try {
+                        control.request(Proto.SIGNAL, new Tlv.Writer().u32(Proto.T_PROC_ID, procId).u32(Proto.T_SIGNAL, s.getNumber()),
+                                Duration.ofSeconds(5));
+                    } catch (RuntimeException e) {
+                        // the process is gone; nothing to deliver
+                    }
+                }));
+            } catch (IllegalArgumentException e) {
+                // not available on this JVM
+            }
+        }
+    }
+
     public static void forwardTo(Monitor monitor) {
         for (String name : FORWARDED) {
             try {

@@ -21,7 +21,8 @@ class LaunchSpecTest {
                 Path.of("/s/.s/a/agent.sock"), Path.of("/s/c1/console.log"), Path.of("/l/c1.log"), "tcg", Path.of("/r"),
                 Duration.ofMillis(12345), Map.of("a", "b"));
         LaunchSpec l = new LaunchSpec("c1", "1.2.0", "/b", "/b/rootfs", "qemu-lite", vm, new byte[] {1, 2, 3, (byte) 0xC0},
-                true, "/tmp/console.sock", 12345, "/cg/c1", Map.of("k", "v"));
+                true, "/tmp/console.sock", 12345, "/cg/c1", Map.of("k", "v"), new HostCgroup.Limits(1 << 30, 50000, 100000, 512),
+                new byte[] {9, 8});
         LaunchSpec back = LaunchSpec.fromJson(l.toJson());
         assertEquals(vm, back.vm());
         assertArrayEquals(l.create(), back.create());
@@ -29,5 +30,7 @@ class LaunchSpecTest {
         assertEquals(l.terminal(), back.terminal());
         assertEquals(l.annotations(), back.annotations());
         assertEquals(l.cgroupsPath(), back.cgroupsPath());
+        assertEquals(l.hostLimits(), back.hostLimits());
+        assertArrayEquals(l.guestUpdate(), back.guestUpdate());
     }
 }

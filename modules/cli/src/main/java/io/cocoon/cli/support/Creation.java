@@ -121,7 +121,8 @@ public final class Creation {
             Timing.mark(ctx, "vm planned");
             byte[] create = CreateRequest.create(plan, sp, process, true).toBytes();
             LaunchSpec launch = new LaunchSpec(id, spec.ociVersion(), bundle.toString(), plan.rootfs().toString(), hvName, vm,
-                    create, process.terminal(), consoleSocket, bootTimeout, plan.cgroupsPath(), plan.annotations());
+                    create, process.terminal(), consoleSocket, bootTimeout, plan.cgroupsPath(), plan.annotations(),
+                    hostLimits(plan), guestCpuUpdate(plan));
             AtomicFiles.write(dir.resolve(ContainerFiles.LAUNCH), launch.toJson());
             Timing.mark(ctx, "launch.json written");
             return new Prepared(id, plan, launch, lock);
@@ -151,6 +152,38 @@ public final class Creation {
         } finally {
             if (lock != null) lock.close();
         }
+    }
+
+    /** Headroom for QEMU itself and the monitor JVM on top of guest RAM, in the host cgroup. */
+    static final long HOST_OVERHEAD_MIB = 256;
+
+    /** The host cgroup bounds the whole VM: memory only when the container has a limit. */
+    static io.cocoon.monitor.HostCgroup.Limits hostLimits(SandboxPlan plan) {
+        io.cocoon.spi.oci.Linux.Resources r = plan.resources();
+        boolean memLimit = r.memory() != null && r.memory().limit() != null && r.memory().limit() > 0;
+        long mem = memLimit ? (plan.vm().memoryMiB() + HOST_OVERHEAD_MIB) << 20 : 0;
+        long quota = r.cpu() != null && r.cpu().quota() != null ? r.cpu().quota() : 0;
+        long period = r.cpu() != null && r.cpu().period() != null ? r.cpu().period() : 0;
+        long shares = r.cpu() != null && r.cpu().shares() != null ? r.cpu().shares() : 0;
+        return new io.cocoon.monitor.HostCgroup.Limits(mem, quota, period, shares);
+    }
+
+    /** CPU limits of the container's guest cgroup, sent as an UPDATE right after CREATE. */
+    static byte[] guestCpuUpdate(SandboxPlan plan) {
+        io.cocoon.spi.oci.Linux.Cpu cpu = plan.resources().cpu();
+        if (cpu == null) return new byte[0];
+        io.cocoon.core.agent.Tlv.Writer w = new io.cocoon.core.agent.Tlv.Writer();
+        boolean any = false;
+        if (cpu.quota() != null && cpu.quota() > 0) {
+            long period = cpu.period() == null || cpu.period() == 0 ? 100_000 : cpu.period();
+            w.str(io.cocoon.core.agent.Proto.T_CPU_MAX, cpu.quota() + " " + period);
+            any = true;
+        }
+        if (cpu.shares() != null && cpu.shares() > 0) {
+            w.u64(io.cocoon.core.agent.Proto.T_CPU_WEIGHT, 1 + ((Math.max(2, Math.min(262144, cpu.shares())) - 2) * 9999) / 262142);
+            any = true;
+        }
+        return any ? w.toBytes() : new byte[0];
     }
 
     private static long bootTimeout(SandboxPlan plan) {

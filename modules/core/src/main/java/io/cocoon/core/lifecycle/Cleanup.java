@@ -61,6 +61,25 @@ public final class Cleanup {
             Processes.kill(r.vmPid(), r.vmPidStart(), 5000);
         }
         releaseDrivers(store.dir(id), id, plugins);
+        removeCgroups(store.dir(id));
+    }
+
+    /** Removes the host cgroup directories the monitor created (deepest first), once empty. */
+    public static void removeCgroups(Path stateDir) {
+        Path f = stateDir.resolve(ContainerFiles.CGROUPS);
+        if (!Files.exists(f)) return;
+        try {
+            for (String line : Files.readAllLines(f)) {
+                if (line.isBlank()) continue;
+                try {
+                    Files.deleteIfExists(Path.of(line.trim()));
+                } catch (IOException e) {
+                    RuntimeLog.get().debug("cgroup " + line + " not removed: " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            RuntimeLog.get().warn("cannot read " + f + ": " + e.getMessage());
+        }
     }
 
     /** Calls the drivers named in resources.json, then removes it. Errors are logged, not thrown. */

@@ -17,4 +17,6 @@ public final class ContainerFiles {
     public static final String MONITOR_LOG = "monitor.log";
     public static final String CONSOLE_LOG = "console.log";
     public static final String HYPERVISOR_LOG = "hypervisor.log";
+    /** Host cgroup directories the monitor created, one per line, removed at delete. */
+    public static final String CGROUPS = "cgroups";
 }

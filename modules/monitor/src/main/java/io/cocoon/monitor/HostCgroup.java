@@ -1,0 +1,100 @@
+package io.cocoon.monitor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.tinylog.Logger;
+
+/**
+ * Places the monitor and the hypervisor in the container's host cgroup
+ * ({@code linux.cgroupsPath}, cgroupfs layout, v1 or v2), with limits that bound the whole VM:
+ * memory (guest RAM plus the hypervisor's own overhead) and CPU (quota and shares). Failures are
+ * logged, not fatal: a rootless or delegated setup may not allow it, and the guest enforces the
+ * container's own limits anyway.
+ */
+public final class HostCgroup {
+    static final Path ROOT = Path.of("/sys/fs/cgroup");
+    static final List<String> V1_CONTROLLERS = List.of("memory", "cpu", "cpuacct", "pids", "freezer");
+
+    /** Host limits for the VM; 0 or negative means none. */
+    public record Limits(long memoryBytes, long cpuQuota, long cpuPeriod, long cpuShares) {}
+
+    private HostCgroup() {}
+
+    /** {@code slice:prefix:name} (systemd notation) becomes a cgroupfs path, as runc maps it. */
+    static String path(String cgroupsPath) {
+        if (cgroupsPath == null || cgroupsPath.isBlank()) return null;
+        if (!cgroupsPath.startsWith("/") && cgroupsPath.split(":").length == 3) {
+            String[] f = cgroupsPath.split(":");
+            return "/" + f[0] + "/" + f[1] + "-" + f[2] + ".scope";
+        }
+        return cgroupsPath.startsWith("/") ? cgroupsPath : "/" + cgroupsPath;
+    }
+
+    static boolean isV1(Path root) {
+        return Files.isDirectory(root.resolve("memory"));
+    }
+
+    /**
+     * Creates the cgroup(s), sets the limits and moves the given pids in. Returns the directories
+     * created, for cleanup at delete.
+     */
+    public static List<Path> place(Path root, String cgroupsPath, Limits limits, long... pids) {
+        String rel = path(cgroupsPath);
+        List<Path> dirs = new ArrayList<>();
+        if (rel == null || !Files.isDirectory(root)) return dirs;
+        try {
+            if (isV1(root)) {
+                for (String ctrl : V1_CONTROLLERS) {
+                    Path base = root.resolve(ctrl);
+                    if (!Files.isDirectory(base)) continue;
+                    Path dir = Path.of(base + rel);
+                    Files.createDirectories(dir);
+                    dirs.add(dir);
+                    switch (ctrl) {
+                        case "memory" -> {
+                            if (limits.memoryBytes() > 0) write(dir, "memory.limit_in_bytes", limits.memoryBytes());
+                        }
+                        case "cpu" -> {
+                            if (limits.cpuPeriod() > 0) write(dir, "cpu.cfs_period_us", limits.cpuPeriod());
+                            if (limits.cpuQuota() > 0) write(dir, "cpu.cfs_quota_us", limits.cpuQuota());
+                            if (limits.cpuShares() > 0) write(dir, "cpu.shares", limits.cpuShares());
+                        }
+                        default -> { }
+                    }
+                    for (long pid : pids) write(dir, "cgroup.procs", pid);
+                }
+            } else {
+                Path dir = Path.of(root + rel);
+                Files.createDirectories(dir);
+                dirs.add(dir);
+                if (limits.memoryBytes() > 0) write(dir, "memory.max", limits.memoryBytes());
+                if (limits.cpuQuota() > 0) {
+                    Files.writeString(dir.resolve("cpu.max"), limits.cpuQuota() + " " + (limits.cpuPeriod() > 0 ? limits.cpuPeriod() : 100000));
+                }
+                if (limits.cpuShares() > 0) write(dir, "cpu.weight", 1 + ((Math.min(262144, limits.cpuShares()) - 2) * 9999) / 262142);
+                for (long pid : pids) write(dir, "cgroup.procs", pid);
+            }
+        } catch (IOException | RuntimeException e) {
+            Logger.warn("host cgroup {}: {}", rel, e.getMessage());
+        }
+        return dirs;
+    }
+
+    private static void write(Path dir, String file, long value) throws IOException {
+        Files.writeString(dir.resolve(file), Long.toString(value));
+    }
+
+    /** Removes cgroup directories (deepest first); directories still in use stay. */
+    public static void remove(List<Path> dirs) {
+        for (Path d : dirs) {
+            try {
+                Files.deleteIfExists(d);
+            } catch (IOException e) {
+                Logger.debug("rmdir {}: {}", d, e.getMessage());
+            }
+        }
+    }
+}
