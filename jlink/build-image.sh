@@ -2,8 +2,9 @@
 # Builds the Cocoon image from the explicit modules in <target>/modules:
 #   1. jlink (CDS archive included) into <target>/image
 #   2. bin/cocoon launcher with the options in jlink/jvm.options
-#   3. the JDK 25 AOT cache, from a training run over the CLI's commands (io.cocoon.cli.Training)
-#   4. the guest image: kernel (cache of modules/guest/kernel/build-kernel.sh), initramfs, agent
+#   3. the guest image: kernel (cache of modules/guest/kernel/build-kernel.sh), initramfs, agent
+#   4. the JDK 25 AOT cache, from a training run over the CLI's commands (io.cocoon.cli.Training),
+#      which also boots one real container when QEMU and the kernel are there
 #   5. share/defaults/cocoon examples, an empty plugins/ directory
 #   6. <target>/cocoon-<version>-linux-x86_64.tar.gz
 # Usage: build-image.sh <java.home> <target dir> <version> <repo dir>
@@ -26,14 +27,6 @@ opts=$(grep -v '^#' "$REPO/jlink/jvm.options" | tr '\n' ' ')
 sed "s|@JVM_OPTIONS@|$opts|" "$REPO/jlink/cocoon.sh" > "$IMAGE/bin/cocoon"
 chmod 755 "$IMAGE/bin/cocoon"
 
-say "AOT cache: training run"
-train=$(mktemp -d)
-# shellcheck disable=SC2086
-"$IMAGE/bin/java" $opts -XX:AOTCacheOutput="$IMAGE/lib/cocoon.aot" -Dcocoon.home="$IMAGE" \
-  -m io.cocoon.cli/io.cocoon.cli.Training "$train" > "$train/out.txt" 2>&1 || { cat "$train/out.txt" >&2; exit 1; }
-rm -rf "$train"
-[ -s "$IMAGE/lib/cocoon.aot" ] || { echo "AOT cache was not written" >&2; exit 1; }
-
 say "guest image"
 mkdir -p "$IMAGE/share/cocoon/guest" "$IMAGE/share/defaults/cocoon" "$IMAGE/plugins"
 GUEST=$REPO/modules/guest
@@ -46,6 +39,14 @@ else
   say "WARNING: no guest kernel at $kernel (build it: $GUEST/kernel/build-kernel.sh); 'cocoon doctor' will say so"
 fi
 cp "$REPO/jlink/defaults/"* "$IMAGE/share/defaults/cocoon/"
+
+say "AOT cache: training run"
+train=$(mktemp -d)
+# shellcheck disable=SC2086
+"$IMAGE/bin/java" $opts -XX:AOTCacheOutput="$IMAGE/lib/cocoon.aot" -Dcocoon.home="$IMAGE" \
+  -m io.cocoon.cli/io.cocoon.cli.Training "$train" > "$train/out.txt" 2>&1 || { cat "$train/out.txt" >&2; exit 1; }
+rm -rf "$train"
+[ -s "$IMAGE/lib/cocoon.aot" ] || { echo "AOT cache was not written" >&2; exit 1; }
 
 say "tarball"
 tar -C "$TARGET" --transform "s|^image|cocoon-$VERSION|" -czf "$TARGET/cocoon-$VERSION-linux-x86_64.tar.gz" image

@@ -1,6 +1,11 @@
 package io.cocoon.cli;
 
+import io.cocoon.core.agent.AgentClient;
+import io.cocoon.core.agent.Frame;
+import io.cocoon.core.agent.Proto;
+import io.cocoon.core.agent.Tlv;
 import io.cocoon.core.state.ContainerRecord;
+import io.cocoon.core.state.ProcStat;
 import io.cocoon.core.state.StateStore;
 import io.cocoon.spi.oci.State;
 import java.io.ByteArrayInputStream;
@@ -21,6 +26,64 @@ import java.util.Map;
 public final class Training {
     private Training() {}
 
+    /** Answers file requests (start, kill, pause, resume) with OK, as the monitor's FileRequests does. */
+    static void fakeFileMonitor(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Thread t = new Thread(() -> {
+            while (true) {
+                try (var s = Files.newDirectoryStream(dir, "*" + io.cocoon.core.control.FileRequest.REQUEST)) {
+                    for (Path req : s) {
+                        Frame f = Frame.read(new java.io.ByteArrayInputStream(Files.readAllBytes(req)));
+                        Files.deleteIfExists(req);
+                        io.cocoon.core.state.AtomicFiles.write(io.cocoon.core.control.FileRequest.replyFor(req),
+                                new Frame(Proto.OK, f.id(), new byte[0]).encode());
+                    }
+                    Thread.sleep(1);
+                } catch (IOException | InterruptedException e) {
+                    // keep serving until the JVM ends
+                }
+            }
+        }, "fake-file-monitor");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Answers every control request with OK; an EXEC also gets output, end of streams and EXIT 0. */
+    static void fakeMonitor(Path socket) throws IOException {
+        Files.createDirectories(socket.getParent());
+        java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+        server.bind(java.net.UnixDomainSocketAddress.of(socket));
+        Thread t = new Thread(() -> {
+            while (true) {
+                try {
+                    java.nio.channels.SocketChannel ch = server.accept();
+                    AgentClient[] c = new AgentClient[1];
+                    c[0] = AgentClient.over(ch, f -> {
+                        try {
+                            if (f.type() == Proto.STDIN || f.type() == Proto.CREDIT) return;
+                            Tlv.Writer w = new Tlv.Writer().u32(Proto.T_PID, 1);
+                            if (f.type() == Proto.PS) w.nested(Proto.T_PROC, new Tlv.Writer().u32(Proto.T_PID, 1).str(Proto.T_CMD, "sh"));
+                            c[0].send(new Frame(Proto.OK, f.id(), w.toBytes()));
+                            if (f.type() == Proto.EXEC) {
+                                int proc = Tlv.Fields.parse(f.payload()).u32(Proto.T_PROC_ID).orElse(2L).intValue();
+                                c[0].send(new Frame(Proto.STDIN_CREDIT, proc, new Tlv.Writer().u32(Proto.T_BYTES, 65536).toBytes()));
+                                c[0].send(new Frame(Proto.STDOUT, proc, new byte[0]));
+                                c[0].send(new Frame(Proto.STDERR, proc, new byte[0]));
+                                c[0].send(new Frame(Proto.EXIT, proc, new Tlv.Writer().u32(Proto.T_EXIT_CODE, 0).toBytes()));
+                            }
+                        } catch (IOException e) {
+                            // the client went away
+                        }
+                    });
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "fake-monitor");
+        t.setDaemon(true);
+        t.start();
+    }
+
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : Files.createTempDirectory("cocoon-train").toString());
         Path root = dir.resolve("root");
@@ -33,6 +96,20 @@ public final class Training {
                     "", "", "", "tcg", 0));
         }
         String r = root.toString();
+        // a container whose "monitor" is this JVM: a fake control socket answers like a monitor,
+        // so start/kill/pause/resume/exec/ps train their whole client path
+        long me = ProcessHandle.current().pid();
+        ContainerRecord live = new ContainerRecord("1.2.0", "live", State.CREATED, me, ProcStat.startTime(me), bundle.toString(),
+                bundle.resolve("rootfs").toString(), Instant.now().toString(), "root", Map.of(), "qemu-lite", 0, 0, "", "", "", "tcg", null);
+        try (StateStore.Lock l = store.create("live")) {
+            store.write(live);
+        }
+        Files.writeString(store.dir("live").resolve("config.json"), "{\"ociVersion\":\"1.2.0\",\"process\":{\"args\":[\"sh\"],"
+                + "\"cwd\":\"/\",\"env\":[\"PATH=/bin\"]},\"root\":{\"path\":\"rootfs\"}}");
+        Files.writeString(bundle.resolve("rootfs/bin/sh"), "");
+        bundle.resolve("rootfs/bin/sh").toFile().setExecutable(true);
+        fakeMonitor(store.socketDir("live").resolve("ctl.sock"));
+        fakeFileMonitor(store.socketDir("live").resolve(io.cocoon.core.control.FileRequest.DIR));
         List<List<String>> runs = List.of(
                 List.of("--version"),
                 List.of("--root", r, "state", "trained"),
@@ -51,13 +128,34 @@ public final class Training {
                 List.of("--root", r, "create", "--bundle", bundle.toString(), "../bad"),
                 List.of("features"),
                 List.of("plugins"),
+                List.of("--root", r, "start", "live"),
+                List.of("--root", r, "kill", "live", "TERM"),
+                List.of("--root", r, "kill", "--all", "live", "9"),
+                List.of("--root", r, "ps", "--format", "json", "live"),
+                List.of("--root", r, "exec", "live", "sh", "-c", "true"),
+                List.of("--root", r, "pause", "live"),
+                List.of("--root", r, "events", "--stats", "live"),
                 List.of("--root", r, "delete", "trained"),
                 List.of("nosuchcommand"));
-        for (List<String> a : runs) {
+        List<List<String>> all = new java.util.ArrayList<>(runs);
+        if (Files.isRegularFile(io.cocoon.core.config.CocoonHome.guest().resolve("vmlinux"))
+                && Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")) && Files.isRegularFile(Path.of("/bin/busybox"))) {
+            // one real container, so the path engines use most (create, boot, exec, exit) is trained too
+            Path vmb = dir.resolve("vmbundle");
+            Files.createDirectories(vmb.resolve("rootfs/bin"));
+            Files.copy(Path.of("/bin/busybox"), vmb.resolve("rootfs/bin/busybox"));
+            Files.createSymbolicLink(vmb.resolve("rootfs/bin/sh"), Path.of("busybox"));
+            Files.createSymbolicLink(vmb.resolve("rootfs/bin/echo"), Path.of("busybox"));
+            for (String d : List.of("proc", "sys", "dev", "tmp", "etc")) Files.createDirectories(vmb.resolve("rootfs").resolve(d));
+            all.add(List.of("spec", "--bundle", vmb.toString(), "--no-terminal", "--args", "echo", "--args", "trained"));
+            all.add(List.of("--root", r, "run", "--bundle", vmb.toString(), "trainrun"));
+        }
+        for (List<String> a : all) {
+            if (a.contains("pause") && a.contains("live")) store.write(live.withStatus(State.RUNNING));
             ByteArrayOutputStream sink = new ByteArrayOutputStream();
             PrintStream ps = new PrintStream(sink, true);
             int rc = Main.run(a.toArray(String[]::new), ps, ps, new ByteArrayInputStream(new byte[0]));
-            System.out.println(String.join(" ", a) + " -> " + rc);
+            System.out.println(String.join(" ", a) + " -> " + rc + (rc != 0 ? " " + sink.toString().strip() : ""));
         }
     }
 }

@@ -28,8 +28,8 @@ final class ControlServer implements Closeable {
         default void closed(Connection c) { }
     }
 
-    /** One CLI connection. */
-    static final class Connection {
+    /** One CLI connection (a socket), or one file request ({@link FileRequests}). */
+    static class Connection {
         /** Completed right after the reader starts; replies wait for it, frames never do. */
         private final java.util.concurrent.CompletableFuture<AgentClient> channel = new java.util.concurrent.CompletableFuture<>();
 
@@ -46,6 +46,7 @@ final class ControlServer implements Closeable {
                     .str(Proto.T_MESSAGE, message.replace('\n', ' ')).toBytes()));
         }
 
+        /** Sends a frame to the client; false once the client has gone. */
         boolean send(Frame f) {
             try {
                 channel().send(f);

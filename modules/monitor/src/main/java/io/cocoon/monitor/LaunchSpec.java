@@ -87,25 +87,21 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
         List<Object> devs = new ArrayList<>();
         for (VmDevice d : p.devices()) {
             Map<String, Object> dm = new LinkedHashMap<>();
-            switch (d) {
-                case VmDevice.Share s -> {
-                    dm.put("kind", "share");
-                    dm.put("tag", s.tag());
-                    dm.put("path", s.hostPath().toString());
-                    dm.put("readonly", s.readonly());
-                }
-                case VmDevice.NetTap t -> {
-                    dm.put("kind", "tap");
-                    dm.put("tap", t.tap());
-                    dm.put("mac", t.mac());
-                    dm.put("mtu", (long) t.mtu());
-                }
-                case VmDevice.Disk k -> {
-                    dm.put("kind", "disk");
-                    dm.put("path", k.path().toString());
-                    dm.put("readonly", k.readonly());
-                    dm.put("format", k.format());
-                }
+            if (d instanceof VmDevice.Share s) {
+                dm.put("kind", "share");
+                dm.put("tag", s.tag());
+                dm.put("path", s.hostPath().toString());
+                dm.put("readonly", s.readonly());
+            } else if (d instanceof VmDevice.NetTap t) {
+                dm.put("kind", "tap");
+                dm.put("tap", t.tap());
+                dm.put("mac", t.mac());
+                dm.put("mtu", (long) t.mtu());
+            } else if (d instanceof VmDevice.Disk k) {
+                dm.put("kind", "disk");
+                dm.put("path", k.path().toString());
+                dm.put("readonly", k.readonly());
+                dm.put("format", k.format());
             }
             devs.add(dm);
         }

@@ -7,6 +7,7 @@ import io.cocoon.core.agent.ProcessIo;
 import io.cocoon.core.agent.Proto;
 import io.cocoon.core.agent.Tlv;
 import io.cocoon.core.control.ControlClient;
+import io.cocoon.core.control.FileRequest;
 import io.cocoon.core.lifecycle.Cleanup;
 import io.cocoon.core.lifecycle.HookRunner;
 import io.cocoon.core.plugin.PluginRegistry;
@@ -49,6 +50,7 @@ public final class Monitor {
     private final CompletableFuture<Void> created = new CompletableFuture<>();
     private final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
     private volatile Vm vm;
+    private long launchedAt;
     private volatile AgentClient agent;
     private volatile ContainerRecord record;
     private volatile boolean started;
@@ -85,13 +87,18 @@ public final class Monitor {
      */
     public int run(Supplier<ContainerStdio> stdio, boolean autoStart) {
         ControlServer control = null;
+        FileRequests fileRequests = null;
         ContainerStdio io = null;
         int status;
         try {
-            record = store.read(launch.id()).withMonitor(ProcessHandle.current().pid(), ProcStat.startTime(ProcessHandle.current().pid()));
+            if (vm == null) launchVm(); // first: everything below overlaps with the guest's boot
+            record = store.read(launch.id()).withMonitor(ProcessHandle.current().pid(), ProcStat.startTime(ProcessHandle.current().pid()))
+                    .withVm(launch.hypervisor(), vm.pid(), ProcStat.startTime(vm.pid()), str(launch.vm().kernel()),
+                            str(launch.vm().initrd()), vm.accelerator());
             store.write(record);
             requests = new Requests(this);
             control = new ControlServer(socketDir.resolve(ControlClient.SOCKET), requests);
+            fileRequests = new FileRequests(socketDir.resolve(FileRequest.DIR), requests);
             boot();
             io = stdio.get();
             createContainer(io);
@@ -110,14 +117,20 @@ public final class Monitor {
         shutdown();
         if (io != null) io.close();
         if (control != null) control.close();
+        if (fileRequests != null) fileRequests.close();
         Logger.info("monitor exits with {}", status);
         return status;
     }
 
-    private void boot() throws IOException {
+    /**
+     * Starts the hypervisor and puts it in the host cgroup. Called as early as possible (by
+     * {@code run} even before the state files are written); must run on a thread that outlives the
+     * VM, since the hypervisor's parent-death signal follows the thread that started it.
+     */
+    public void launchVm() throws IOException {
         Hypervisor hv = plugins.get().hypervisor(launch.hypervisor())
                 .orElseThrow(() -> new CocoonException("hypervisor driver \"" + launch.hypervisor() + "\" not found; see 'cocoon plugins'"));
-        long t0 = System.nanoTime();
+        launchedAt = System.nanoTime();
         vm = hv.launch(launch.vm());
         Logger.info("{} started: pid {} ({}), {}", hv.name(), vm.pid(), vm.accelerator(), String.join(" ", vm.commandLine()));
         List<Path> cgroups = HostCgroup.place(HostCgroup.ROOT, launch.cgroupsPath(), launch.hostLimits(),
@@ -126,9 +139,15 @@ public final class Monitor {
             AtomicFiles.write(stateDir.resolve(ContainerFiles.CGROUPS), String.join("\n", cgroups.stream().map(Path::toString).toList()));
             Logger.info("host cgroup: {}", cgroups);
         }
-        record = record.withVm(hv.name(), vm.pid(), ProcStat.startTime(vm.pid()), str(launch.vm().kernel()),
-                str(launch.vm().initrd()), vm.accelerator());
-        store.write(record);
+    }
+
+    /** Kills a VM started by {@link #launchVm} when the container never got going. */
+    public void abortVm() {
+        if (vm != null) vm.kill();
+    }
+
+    private void boot() throws IOException {
+        long t0 = launchedAt;
         Duration deadline = Duration.ofMillis(launch.bootTimeoutMs());
         try {
             agent = AgentClient.connect(launch.vm().agentSocket(), deadline, vm::isAlive);
@@ -229,9 +248,13 @@ public final class Monitor {
     /** START: startContainer hooks, exec in the guest, state running, poststart hooks. */
     synchronized void start() {
         if (started) throw new CocoonException("cannot start an already running container");
+        long t0 = System.nanoTime();
         Map<String, Object> config = config();
         HookRunner.run("startContainer", HookRunner.fromConfig(config, "startContainer"), state(State.CREATED));
+        long t1 = System.nanoTime();
         agent.request(Proto.START, new byte[0], Duration.ofSeconds(30));
+        long t2 = System.nanoTime();
+        Logger.debug("start: hooks {} us, agent START {} us", (t1 - t0) / 1000, (t2 - t1) / 1000);
         started = true;
         if (!exited.isDone()) {
             record = record.withStatus(State.RUNNING);

@@ -7,7 +7,8 @@ import io.cocoon.cli.args.Args;
 import io.cocoon.cli.args.Opt;
 import io.cocoon.core.agent.Proto;
 import io.cocoon.core.agent.Tlv;
-import io.cocoon.core.control.ControlClient;
+import io.cocoon.core.control.FileRequest;
+import io.cocoon.core.state.ProcStat;
 import io.cocoon.core.spec.LinuxNames;
 import io.cocoon.core.state.ContainerRecord;
 import io.cocoon.spi.CocoonException;
@@ -39,9 +40,10 @@ public final class KillCommand implements Command {
         ContainerRecord r = Containers.read(ctx.store(), id);
         String status = Containers.status(r);
         if (State.STOPPED.equals(status)) throw new CocoonException("container not running");
-        try (ControlClient c = ControlClient.connect(ctx.store().socketDir(id), id, Duration.ofSeconds(5))) {
-            c.call(Proto.SIGNAL, new Tlv.Writer().u32(Proto.T_PROC_ID, 1).u32(Proto.T_SIGNAL, sig).flag(Proto.T_ALL, args.flag("all")),
-                    Duration.ofSeconds(30));
+        try {
+            FileRequest.call(ctx.store().socketDir(id), id, Proto.SIGNAL, new Tlv.Writer().u32(Proto.T_PROC_ID, 1)
+                    .u32(Proto.T_SIGNAL, sig).flag(Proto.T_ALL, args.flag("all")), Duration.ofSeconds(30),
+                    () -> ProcStat.alive(r.pid(), r.pidStart()));
         } catch (CocoonException e) {
             // The container may have exited between our check and the signal: say what runc says.
             if (!State.STOPPED.equals(Containers.status(ctx.store().read(id)))) throw e;

@@ -6,7 +6,8 @@ import io.cocoon.cli.support.Context;
 import io.cocoon.cli.args.Args;
 import io.cocoon.core.agent.Proto;
 import io.cocoon.core.agent.Tlv;
-import io.cocoon.core.control.ControlClient;
+import io.cocoon.core.control.FileRequest;
+import io.cocoon.core.state.ProcStat;
 import io.cocoon.core.state.ContainerRecord;
 import io.cocoon.core.state.StateStore;
 import io.cocoon.spi.CocoonException;
@@ -30,9 +31,8 @@ public final class PauseCommand implements Command {
         try (StateStore.Lock ignored = ctx.store().lock(id)) {
             ContainerRecord r = Containers.read(ctx.store(), id);
             if (!required.equals(Containers.status(r))) throw new CocoonException(wrong);
-            try (ControlClient c = ControlClient.connect(ctx.store().socketDir(id), id, Duration.ofSeconds(5))) {
-                c.call(request, new Tlv.Writer(), Duration.ofSeconds(30));
-            }
+            FileRequest.call(ctx.store().socketDir(id), id, request, new Tlv.Writer(), Duration.ofSeconds(30),
+                    () -> ProcStat.alive(r.pid(), r.pidStart()));
         }
         return 0;
     }

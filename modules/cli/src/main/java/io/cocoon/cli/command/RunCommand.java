@@ -8,6 +8,7 @@ import io.cocoon.cli.args.Args;
 import io.cocoon.cli.args.Opt;
 import io.cocoon.core.lifecycle.Cleanup;
 import io.cocoon.core.lifecycle.HookRunner;
+import io.cocoon.core.state.ContainerFiles;
 import io.cocoon.core.state.ContainerRecord;
 import io.cocoon.monitor.ContainerStdio;
 import io.cocoon.monitor.Monitor;
@@ -54,24 +55,43 @@ public final class RunCommand implements Command {
         checkPreserveFds(args);
         boolean detach = args.flag("detach");
         Path pidFile = args.has("pid-file") ? Path.of(args.value("pid-file")) : null;
-        Creation.Prepared p = Creation.prepare(ctx, id, Path.of(args.value("bundle", ".")), args.value("console-socket"), detach);
         if (detach) {
+            Creation.Prepared p = Creation.prepare(ctx, id, Path.of(args.value("bundle", ".")), args.value("console-socket"), true);
             MonitorProcess.launchAndWait(ctx, p, pidFile, true);
             return 0;
+        }
+        // Foreground: this process is the monitor, and it boots the VM as soon as the plan is
+        // known, so writing the state files overlaps with the guest's boot.
+        Monitor[] monitor = new Monitor[1];
+        Creation.Prepared p;
+        try {
+            p = Creation.prepare(ctx, id, Path.of(args.value("bundle", ".")), args.value("console-socket"), false, launch -> {
+                MonitorLog.configure(ctx.store().dir(id).resolve(ContainerFiles.MONITOR_LOG), ctx.global().debug(), false);
+                monitor[0] = new Monitor(ctx.store(), launch, ctx::plugins);
+                try {
+                    io.cocoon.cli.support.Timing.mark(ctx, "monitor ready to launch");
+                    monitor[0].launchVm();
+                    io.cocoon.cli.support.Timing.mark(ctx, "VM launched");
+                } catch (IOException e) {
+                    throw new CocoonException("cannot start the VM: " + e.getMessage());
+                }
+            });
+        } catch (RuntimeException e) {
+            if (monitor[0] != null) monitor[0].abortVm();
+            throw e;
         }
         int status;
         try {
             Path dir = ctx.store().dir(id);
-            MonitorLog.configure(dir.resolve(io.cocoon.core.state.ContainerFiles.MONITOR_LOG), ctx.global().debug(), false);
-            Monitor m = new Monitor(ctx.store(), p.launch(), ctx::plugins).afterCreate(() -> {
+            Monitor m = monitor[0].afterCreate(() -> {
                 if (pidFile != null) MonitorProcess.writePidFile(pidFile, ProcessHandle.current().pid());
             });
             Signals.forwardTo(m);
             p.lock().close();
             String socket = args.value("console-socket");
             status = m.run(() -> stdio(p.launch().terminal(), socket), true);
-            if (status == 255 && Files.exists(dir.resolve(io.cocoon.core.state.ContainerFiles.ERROR))) {
-                String err = Files.readString(dir.resolve(io.cocoon.core.state.ContainerFiles.ERROR)).trim();
+            if (status == 255 && Files.exists(dir.resolve(ContainerFiles.ERROR))) {
+                String err = Files.readString(dir.resolve(ContainerFiles.ERROR)).trim();
                 if (!args.flag("keep")) delete(ctx, id);
                 throw new CocoonException(err);
             }
@@ -96,7 +116,7 @@ public final class RunCommand implements Command {
     private static void delete(Context ctx, String id) {
         try {
             ContainerRecord r = ctx.store().read(id);
-            Path cfg = ctx.store().dir(id).resolve(io.cocoon.core.state.ContainerFiles.CONFIG);
+            Path cfg = ctx.store().dir(id).resolve(ContainerFiles.CONFIG);
             Cleanup.releaseDrivers(ctx.store().dir(id), id, ctx::plugins);
             if (Files.exists(cfg)) {
                 Map<String, Object> config = Json.parseObject(Files.readString(cfg));

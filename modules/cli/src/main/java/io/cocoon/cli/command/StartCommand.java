@@ -6,7 +6,8 @@ import io.cocoon.cli.support.Context;
 import io.cocoon.cli.args.Args;
 import io.cocoon.core.agent.Proto;
 import io.cocoon.core.agent.Tlv;
-import io.cocoon.core.control.ControlClient;
+import io.cocoon.core.control.FileRequest;
+import io.cocoon.core.state.ProcStat;
 import io.cocoon.core.state.ContainerRecord;
 import io.cocoon.core.state.StateStore;
 import io.cocoon.spi.CocoonException;
@@ -32,9 +33,8 @@ public final class StartCommand implements Command {
                 case State.RUNNING -> throw new CocoonException("cannot start an already running container");
                 default -> throw new CocoonException("cannot start a container in the " + status + " state");
             }
-            try (ControlClient c = ControlClient.connect(ctx.store().socketDir(id), id, Duration.ofSeconds(5))) {
-                c.call(Proto.START, new Tlv.Writer(), Duration.ofSeconds(60));
-            }
+            FileRequest.call(ctx.store().socketDir(id), id, Proto.START, new Tlv.Writer(), Duration.ofSeconds(60),
+                    () -> ProcStat.alive(r.pid(), r.pidStart()));
         }
         return 0;
     }

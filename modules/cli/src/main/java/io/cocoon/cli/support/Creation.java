@@ -53,6 +53,15 @@ public final class Creation {
      * state {@code creating}. The caller launches the monitor, then closes the lock.
      */
     public static Prepared prepare(Context ctx, String id, Path bundleArg, String consoleSocket, boolean detached) {
+        return prepare(ctx, id, bundleArg, consoleSocket, detached, null);
+    }
+
+    /**
+     * @param early called once the launch spec is known and before the state files are written
+     *     ({@code run} boots the VM there); a failure in it aborts the create like any other
+     */
+    public static Prepared prepare(Context ctx, String id, Path bundleArg, String consoleSocket, boolean detached,
+                                   java.util.function.Consumer<LaunchSpec> early) {
         StateStore store = ctx.store();
         io.cocoon.core.state.ContainerId.validate(id);
         Path bundle = bundleArg.toAbsolutePath().normalize();
@@ -94,15 +103,9 @@ public final class Creation {
         try {
             Path dir = store.dir(id);
             long me = ProcessHandle.current().pid();
-            ContainerRecord record = new ContainerRecord(spec.ociVersion(), id, State.CREATING, me, ProcStat.startTime(me),
-                    bundle.toString(), plan.rootfs().toString(), Instant.now().toString(), System.getProperty("user.name", "root"),
-                    plan.annotations(), hvName, 0, 0, str(assets.kernel()), str(assets.initrd()), str(plan.vm().image()), "", null);
-            store.write(record);
-            Timing.mark(ctx, "state written");
-            Files.copy(configFile, dir.resolve(ContainerFiles.CONFIG));
+            // resources.json first: whatever the drivers set up from here on can be released after a crash
             AtomicFiles.write(dir.resolve(ContainerFiles.RESOURCES), new Cleanup.Resources(hvName, storage.name(),
                     network == null ? null : network.name(), plan.netnsPath(), plan.annotations()).toJson());
-            Timing.mark(ctx, "config and resources written");
             StoragePlan sp = storage.prepare(plan, dir);
             NetworkSetup net = network == null ? NetworkSetup.NONE : network.setup(netReq);
             List<VmDevice> devices = new ArrayList<>(sp.devices());
@@ -118,13 +121,20 @@ public final class Creation {
                     plan.vm().hypervisorPath(), plan.vm().hypervisorParams(), plan.vm().template(), devices,
                     sockets.resolve("agent.sock"), dir.resolve(ContainerFiles.CONSOLE_LOG), hvLog,
                     plan.vm().accelerator(), plan.rootfs(), Duration.ofMillis(bootTimeout), plan.annotations());
-            Timing.mark(ctx, "vm planned");
             byte[] create = CreateRequest.create(plan, sp, process, true).toBytes();
             LaunchSpec launch = new LaunchSpec(id, spec.ociVersion(), bundle.toString(), plan.rootfs().toString(), hvName, vm,
                     create, process.terminal(), consoleSocket, bootTimeout, plan.cgroupsPath(), plan.annotations(),
                     hostLimits(plan), guestCpuUpdate(plan));
+            Timing.mark(ctx, "vm planned");
+            // `run` boots the VM now, so the writes below overlap with the guest's boot
+            if (early != null) early.accept(launch);
+            ContainerRecord record = new ContainerRecord(spec.ociVersion(), id, State.CREATING, me, ProcStat.startTime(me),
+                    bundle.toString(), plan.rootfs().toString(), Instant.now().toString(), System.getProperty("user.name", "root"),
+                    plan.annotations(), hvName, 0, 0, str(assets.kernel()), str(assets.initrd()), str(plan.vm().image()), "", null);
+            store.write(record);
+            Files.copy(configFile, dir.resolve(ContainerFiles.CONFIG));
             AtomicFiles.write(dir.resolve(ContainerFiles.LAUNCH), launch.toJson());
-            Timing.mark(ctx, "launch.json written");
+            Timing.mark(ctx, "state, config and launch.json written");
             return new Prepared(id, plan, launch, lock);
         } catch (IOException | RuntimeException e) {
             abort(ctx, id, lock);
