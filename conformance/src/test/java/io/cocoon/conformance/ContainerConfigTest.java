@@ -119,7 +119,7 @@ class ContainerConfigTest extends VmTest {
         Cocoon.Result r = cocoon.runIn(b.dir(), "run", "h1");
         assertEquals(0, r.rc(), r::toString);
         List<String> lines = Files.readAllLines(log);
-        assertEquals(List.of("createRuntime env-ok \"status\":\"creating\"", "prestart env-ok \"status\":\"creating\"",
+        assertEquals(List.of("prestart env-ok \"status\":\"creating\"", "createRuntime env-ok \"status\":\"creating\"",
                 "createContainer env-ok \"status\":\"created\"", "startContainer env-ok \"status\":\"created\"",
                 "poststart env-ok \"status\":\"running\"", "poststop env-ok \"status\":\"stopped\""), lines);
     }

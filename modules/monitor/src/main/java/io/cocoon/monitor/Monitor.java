@@ -207,8 +207,9 @@ public final class Monitor {
 
     private void createContainer(ContainerStdio io) {
         Map<String, Object> config = config();
-        HookRunner.run("createRuntime", HookRunner.fromConfig(config, "createRuntime"), state(State.CREATING));
+        // runtime.md's lifecycle order: prestart (deprecated) before createRuntime
         HookRunner.run("prestart", HookRunner.fromConfig(config, "prestart"), state(State.CREATING));
+        HookRunner.run("createRuntime", HookRunner.fromConfig(config, "createRuntime"), state(State.CREATING));
         ProcessIo pio = new ProcessIo(agent, 1, io.out(), io.err(), true, io.terminal());
         byte[] payload = launch.create();
         int[] size = io.size();

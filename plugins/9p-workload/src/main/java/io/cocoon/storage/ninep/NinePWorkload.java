@@ -42,12 +42,11 @@ public final class NinePWorkload implements StorageProvider {
     /** Annotation choosing the rootfs cache mode (loose, mmap, none). */
     public static final String CACHE_ANNOTATION = "io.cocoon.plugin.9p.cache";
 
-    static List<String> ninep(List<String> extra) {
-        return ninep(extra, "mmap");
-    }
+    /** Annotation overriding the 9p message size (bytes), for bench/ninep. */
+    public static final String MSIZE_ANNOTATION = "io.cocoon.plugin.9p.msize";
 
-    static List<String> ninep(List<String> extra, String cache) {
-        List<String> o = new ArrayList<>(List.of("trans=virtio", "version=9p2000.L", "msize=" + MSIZE, "cache=" + cache));
+    static List<String> ninep(List<String> extra, String cache, int msize) {
+        List<String> o = new ArrayList<>(List.of("trans=virtio", "version=9p2000.L", "msize=" + msize, "cache=" + cache));
         o.addAll(extra);
         return o;
     }
@@ -71,9 +70,21 @@ public final class NinePWorkload implements StorageProvider {
 
     @Override
     public StoragePlan prepare(SandboxPlan plan, Path stateDir) {
+        int msize = MSIZE;
+        String ms = plan.annotations().get(MSIZE_ANNOTATION);
+        if (ms != null) {
+            try {
+                msize = Integer.parseInt(ms.trim());
+            } catch (NumberFormatException e) {
+                throw new io.cocoon.spi.SpecException("annotations." + MSIZE_ANNOTATION, "must be a number of bytes");
+            }
+            if (msize < 8192 || msize > 4 << 20) {
+                throw new io.cocoon.spi.SpecException("annotations." + MSIZE_ANNOTATION, "must be between 8192 and 4194304");
+            }
+        }
         List<VmDevice> devices = new ArrayList<>();
         devices.add(new VmDevice.Share(ROOT_TAG, plan.rootfs(), false));
-        GuestMount root = new GuestMount("9p", ROOT_TAG, "/", ninep(List.of(), rootCache(plan)), false, false, false);
+        GuestMount root = new GuestMount("9p", ROOT_TAG, "/", ninep(List.of(), rootCache(plan), msize), false, false, false);
         List<GuestMount> staging = new ArrayList<>();
         List<GuestMount> mounts = new ArrayList<>();
         Map<String, String> parentShares = new LinkedHashMap<>();
@@ -89,7 +100,7 @@ public final class NinePWorkload implements StorageProvider {
             if (Files.isDirectory(src)) {
                 String tag = "b" + n++;
                 devices.add(new VmDevice.Share(tag, src, ro));
-                mounts.add(new GuestMount("9p", tag, m.destination(), ninep(flags), false, true, false));
+                mounts.add(new GuestMount("9p", tag, m.destination(), ninep(flags, "mmap", msize), false, true, false));
             } else {
                 Path parent = src.toAbsolutePath().getParent();
                 String key = parent + (ro ? ":ro" : ":rw");
@@ -98,7 +109,7 @@ public final class NinePWorkload implements StorageProvider {
                     tag = "f" + n++;
                     parentShares.put(key, tag);
                     devices.add(new VmDevice.Share(tag, parent, ro));
-                    staging.add(new GuestMount("9p", tag, STAGING + tag, ninep(ro ? List.of("ro") : List.of()), true, true, false));
+                    staging.add(new GuestMount("9p", tag, STAGING + tag, ninep(ro ? List.of("ro") : List.of(), "mmap", msize), true, true, false));
                 }
                 List<String> bind = new ArrayList<>(List.of("bind"));
                 bind.addAll(flags);
