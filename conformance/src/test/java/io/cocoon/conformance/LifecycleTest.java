@@ -196,4 +196,28 @@ class LifecycleTest extends VmTest {
             assertEquals(List.of(), s.toList(), "no sockets left");
         }
     }
+
+    @Test
+    void listAndUpdateOnALiveContainer() throws Exception {
+        Bundle b = bundle("sleep", "1000");
+        assertEquals(0, cocoon.run("create", "--bundle", b.dir().toString(), "u1").rc());
+        assertEquals(0, cocoon.run("start", "u1").rc());
+        Cocoon.Result list = cocoon.run("list", "--format", "json", "--all");
+        java.util.List<?> all = (java.util.List<?>) io.cocoon.spi.json.Json.parse(list.out());
+        assertEquals(1, all.size());
+        Map<?, ?> c = (Map<?, ?>) all.get(0);
+        assertEquals("u1", c.get("id"));
+        assertEquals("running", c.get("status"));
+        assertEquals("qemu-lite", c.get("hypervisor"));
+        assertTrue(cocoon.run("list", "-q").out().equals("u1\n"));
+        Cocoon.Result upd = cocoon.run("update", "--memory", "67108864", "--pids-limit", "50", "--cpu-quota", "50000", "u1");
+        assertEquals(0, upd.rc(), upd::toString);
+        Cocoon.Result cg = cocoon.run("exec", "u1", "cat", "/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/pids.max",
+                "/sys/fs/cgroup/cpu.max");
+        assertEquals("67108864\n50\n50000 100000\n", cg.out(), cg::toString);
+        Cocoon.Result tooBig = cocoon.run("update", "--memory", String.valueOf(8L << 30), "u1");
+        assertNotEquals(0, tooBig.rc());
+        assertTrue(tooBig.err().contains("the VM booted with"), tooBig::toString);
+        assertEquals(0, cocoon.run("delete", "--force", "u1").rc());
+    }
 }
