@@ -152,4 +152,7 @@ void info_stats(uint32_t req);
 int read_file(const char *path, char *buf, size_t sz);
 int write_file(const char *path, const char *s);
 
+/* modules.c */
+void load_modules(void);
+
 #endif

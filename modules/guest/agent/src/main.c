@@ -100,6 +100,7 @@ static void leave_initramfs(void)
 
 static void boot_mounts(void)
 {
+	load_modules(); /* host-kernel fallback: from the initramfs, before we leave it */
 	leave_initramfs();
 	mnt("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
 	/* fds 0-2 are the kernel's /dev/console; keep using them for logs */

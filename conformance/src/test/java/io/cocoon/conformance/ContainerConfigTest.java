@@ -161,4 +161,19 @@ class ContainerConfigTest extends VmTest {
             if (Files.isDirectory(parent)) Files.deleteIfExists(parent);
         }
     }
+
+    /** The host-kernel fallback: Debian's generic kernel with its modules loaded by the agent. */
+    @Test
+    void debianKernelFallback() throws Exception {
+        Path root = Path.of(System.getProperty("user.home"), ".cache/cocoon/debian-kernel/root");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(root.resolve("boot")),
+                "no unpacked Debian kernel (scripts/setup fetches one)");
+        Bundle b = bundle("sh", "-c", "uname -r; cat /etc/passwd | head -1");
+        b.edit(c -> Bundle.obj(c, "annotations").put("io.cocoon.vm.kernel", "host"));
+        List<String> cmd = new java.util.ArrayList<>(List.of("env", "COCOON_HOST_KERNEL_ROOT=" + root));
+        cmd.addAll(cocoon.command("run", "--bundle", b.dir().toString(), "dk1"));
+        Cocoon.Result r = Cocoon.exec(cmd, b.dir(), null, java.time.Duration.ofSeconds(120));
+        assertEquals(0, r.rc(), r::toString);
+        assertTrue(r.out().contains("-amd64\n") && r.out().contains("root:x:0:0"), r::toString);
+    }
 }

@@ -19,18 +19,34 @@ public final class GuestAssets {
     public static final String INITRD = "initramfs.cpio.gz";
     public static final String AGENT = "cocoon-agent";
 
-    /** @param source where they came from, for the log */
-    public record Assets(Path kernel, Path initrd, String source) {}
+    /**
+     * @param source where they came from, for the log
+     * @param acpi the kernel finds its virtio-mmio devices through ACPI (a distribution kernel)
+     */
+    public record Assets(Path kernel, Path initrd, String source, boolean acpi) {}
 
     private GuestAssets() {}
 
     public static Assets resolve(Path kernel, Path initrd) {
-        String source = kernel != null ? "bundle" : "image";
-        Path k = kernel != null ? kernel : defaultKernel().orElseThrow(() -> new CocoonException(
-                "no guest kernel: expected " + CocoonHome.guest().resolve(KERNEL)
-                        + " (build one with modules/guest/kernel/build-kernel.sh, or set vm.kernel in config.json)"));
-        Path i = initrd != null ? initrd : defaultInitrd();
-        return new Assets(k, i, source);
+        return resolve(kernel, initrd, false);
+    }
+
+    /**
+     * @param host boot the host's Debian kernel (annotation {@code io.cocoon.vm.kernel=host});
+     *     it is also the fallback when no Cocoon kernel exists
+     */
+    public static Assets resolve(Path kernel, Path initrd, boolean host) {
+        if (kernel != null) return new Assets(kernel, initrd != null ? initrd : defaultInitrd(), "bundle", false);
+        java.util.Optional<Path> own = host ? java.util.Optional.empty() : defaultKernel();
+        if (own.isPresent()) return new Assets(own.get(), initrd != null ? initrd : defaultInitrd(), "image", false);
+        HostKernel.Found f = HostKernel.find(agent(), kernelCache().resolveSibling("host-kernel"));
+        return new Assets(f.vmlinux(), f.initramfs(), "host " + f.version(), true);
+    }
+
+    static Path agent() {
+        Path agent = CocoonHome.guest().resolve(AGENT);
+        if (!Files.isRegularFile(agent)) throw new CocoonException("the guest agent is missing: expected " + agent);
+        return agent;
     }
 
     static Optional<Path> defaultKernel() {

@@ -17,6 +17,7 @@ public final class VmSettings {
     private Path hypervisorPath;
     private final List<String> hypervisorParams = new ArrayList<>();
     private Path kernel;
+    private boolean hostKernel;
     private final List<String> kernelParams = new ArrayList<>();
     private Path initrd;
     private Path image;
@@ -45,6 +46,10 @@ public final class VmSettings {
 
     /** Extra kernel command-line parameters. */
     public List<String> kernelParams() { return kernelParams; }
+
+    /** Boot the host's distribution kernel (with its modules) instead of Cocoon's own. */
+    public boolean hostKernel() { return hostKernel; }
+    public void hostKernel(boolean h) { hostKernel = h; }
 
     public Path initrd() { return initrd; }
     public void initrd(Path p) { initrd = p; }

@@ -96,7 +96,8 @@ public final class Creation {
         StorageProvider storage = storageFor(ctx, plan);
         NetworkRequest netReq = new NetworkRequest(id, store.dir(id), plan.netnsPath(), plan.annotations());
         NetworkProvider network = networkFor(ctx, netReq, plan);
-        GuestAssets.Assets assets = GuestAssets.resolve(plan.vm().kernel(), plan.vm().initrd());
+        GuestAssets.Assets assets = GuestAssets.resolve(plan.vm().kernel(), plan.vm().initrd(), plan.vm().hostKernel());
+        ctx.log().debug("guest kernel " + assets.kernel() + " (" + assets.source() + ")");
 
         Timing.mark(ctx, "drivers chosen");
         StateStore.Lock lock = store.create(id);
@@ -120,7 +121,7 @@ public final class Creation {
                     plan.vm().memoryMiB(), assets.kernel(), assets.initrd(), plan.vm().kernelParams(),
                     plan.vm().hypervisorPath(), plan.vm().hypervisorParams(), plan.vm().template(), devices,
                     sockets.resolve("agent.sock"), dir.resolve(ContainerFiles.CONSOLE_LOG), hvLog,
-                    plan.vm().accelerator(), plan.rootfs(), Duration.ofMillis(bootTimeout), plan.annotations());
+                    plan.vm().accelerator(), plan.rootfs(), Duration.ofMillis(bootTimeout), vmAnnotations(plan, assets));
             byte[] create = CreateRequest.create(plan, sp, process, true).toBytes();
             LaunchSpec launch = new LaunchSpec(id, spec.ociVersion(), bundle.toString(), plan.rootfs().toString(), hvName, vm,
                     create, process.terminal(), consoleSocket, bootTimeout, plan.cgroupsPath(), plan.annotations(),
@@ -163,6 +164,16 @@ public final class Creation {
             if (lock != null) lock.close();
         }
     }
+
+    /** The plan's annotations, plus what the hypervisor must know about the guest kernel. */
+    static java.util.Map<String, String> vmAnnotations(SandboxPlan plan, GuestAssets.Assets assets) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>(plan.annotations());
+        if (assets.acpi()) m.put(VM_ACPI, "on");
+        return m;
+    }
+
+    /** VmPlan annotation: the kernel needs microvm's ACPI tables to find its devices. */
+    public static final String VM_ACPI = "io.cocoon.vm.acpi";
 
     /** Headroom for QEMU itself and the monitor JVM on top of guest RAM, in the host cgroup. */
     static final long HOST_OVERHEAD_MIB = 256;

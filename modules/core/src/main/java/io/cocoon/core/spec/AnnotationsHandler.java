@@ -44,7 +44,10 @@ public final class AnnotationsHandler implements SpecHandler {
                 case MEMORY -> vm.memoryMiB(mebibytes(value, path));
                 case CPUS -> vm.vcpus((int) positive(value, path, 256));
                 case HYPERVISOR -> vm.hypervisor(value);
-                case KERNEL -> vm.kernel(VmHandler.file(plan, value, path));
+                case KERNEL -> {
+                    if (value.equals("host")) vm.hostKernel(true); // the host's Debian kernel, see HostKernel
+                    else vm.kernel(VmHandler.file(plan, value, path));
+                }
                 case INITRD -> vm.initrd(VmHandler.file(plan, value, path));
                 case KERNEL_PARAMS -> vm.kernelParams().addAll(Arrays.asList(value.split("\\s+")));
                 case ACCEL -> {

@@ -50,7 +50,9 @@ final class CommandLine {
             return a;
         }
         a.addAll(List.of("-name", "cocoon-" + shortId(p.id()), "-uuid", p.uuid()));
-        a.addAll(List.of("-M", "microvm,acpi=off"));
+        // acpi=off makes QEMU list the virtio-mmio devices on the kernel command line (our kernel
+        // reads them there); a distribution kernel finds them through ACPI instead
+        a.addAll(List.of("-M", "microvm,acpi=" + ("on".equals(p.annotations().get("io.cocoon.vm.acpi")) ? "on" : "off")));
         a.addAll(accelArgs(accel));
         a.addAll(List.of("-smp", String.valueOf(p.vcpus()), "-m", p.memoryMiB() + "M"));
         a.addAll(List.of("-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-sandbox", "on"));
