@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("vm")
 abstract class VmTest {
-    @TempDir Path tmp;
+    /** Kept when a test fails, for its console and hypervisor logs. */
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) Path tmp;
     Cocoon cocoon;
 
     @BeforeEach

@@ -64,17 +64,35 @@ public final class Cleanup {
         removeCgroups(store.dir(id));
     }
 
-    /** Removes the host cgroup directories the monitor created (deepest first), once empty. */
+    /**
+     * Removes the host cgroup directories the monitor created. A cgroup is busy until its last
+     * process is reaped, and a killed QEMU may stay a zombie for a moment (its parent, the
+     * monitor, is gone too), so this retries for up to two seconds.
+     */
     public static void removeCgroups(Path stateDir) {
         Path f = stateDir.resolve(ContainerFiles.CGROUPS);
         if (!Files.exists(f)) return;
         try {
             for (String line : Files.readAllLines(f)) {
                 if (line.isBlank()) continue;
-                try {
-                    Files.deleteIfExists(Path.of(line.trim()));
-                } catch (IOException e) {
-                    RuntimeLog.get().debug("cgroup " + line + " not removed: " + e.getMessage());
+                Path dir = Path.of(line.trim());
+                long deadline = System.currentTimeMillis() + 2000;
+                while (true) {
+                    try {
+                        Files.deleteIfExists(dir);
+                        break;
+                    } catch (IOException e) {
+                        if (System.currentTimeMillis() > deadline) {
+                            RuntimeLog.get().warn("cgroup " + dir + " not removed: " + e.getMessage());
+                            break;
+                        }
+                        try {
+                            Thread.sleep(20);
+                        } catch (InterruptedException ie) {
+                            Thread.currentThread().interrupt();
+                            break;
+                        }
+                    }
                 }
             }
         } catch (IOException e) {
