@@ -36,6 +36,18 @@ final class GuestVm implements AutoCloseable {
         return Path.of(path);
     }
 
+    /** As qemu-lite does under TCG: the TSC rate, so a busy host cannot break its calibration. */
+    static String tscKhz() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (l.startsWith("cpu MHz")) return " tsc_early_khz=" + (long) (Double.parseDouble(l.substring(l.indexOf(':') + 1).trim()) * 1000);
+            }
+        } catch (IOException | RuntimeException e) {
+            // calibrate then
+        }
+        return "";
+    }
+
     static Path initramfs() {
         return Path.of("target/guest/initramfs.cpio.gz").toAbsolutePath();
     }
@@ -62,7 +74,7 @@ final class GuestVm implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-M", "microvm,acpi=off", "-accel", "tcg,tb-size=64",
                 "-cpu", "max", "-m", "256M", "-smp", "1", "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
                 "-kernel", "", "-initrd", initramfs().toString(),
-                "-append", "console=ttyS0 reboot=t panic=-1 quiet cocoon.debug=1",
+                "-append", "console=ttyS0 reboot=t panic=-1 quiet cocoon.debug=1" + tscKhz(),
                 "-serial", "file:" + dir.resolve("console.log"),
                 "-device", "virtio-serial-device",
                 "-chardev", "socket,id=agent,path=" + sock + ",server=on,wait=off",

@@ -33,6 +33,7 @@ public final class EventsCommand implements Command {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public int run(Context ctx, Args args) throws InterruptedException {
         String id = args.id(name());
         args.exactly(name(), 1, usage());
@@ -44,13 +45,22 @@ public final class EventsCommand implements Command {
                 return 0;
             }
             Tlv.Fields r;
+            Object vm = null;
             try (ControlClient c = ControlClient.connect(ctx.store().socketDir(id), id, Duration.ofSeconds(5))) {
                 r = c.call(Proto.STATS, new Tlv.Writer(), Duration.ofSeconds(30));
+                // the hypervisor's view (QMP), beside the guest cgroup's figures
+                try {
+                    vm = Json.parse(c.call(Proto.C_VMSTATS, new Tlv.Writer(), Duration.ofSeconds(10)).str(Proto.T_MESSAGE).orElse("{}"));
+                } catch (RuntimeException e) {
+                    ctx.log().debug("vm stats: " + e.getMessage());
+                }
             } catch (CocoonException e) {
                 if (!args.flag("stats") && State.STOPPED.equals(Containers.status(ctx.store().read(id)))) return 0;
                 throw e;
             }
-            ctx.out().println(Json.write(event(id, r)));
+            Map<String, Object> event = event(id, r);
+            if (vm != null) ((Map<String, Object>) event.get("data")).put("vm", vm);
+            ctx.out().println(Json.write(event));
             ctx.out().flush();
             if (args.flag("stats")) return 0;
             Thread.sleep(interval.toMillis());

@@ -34,11 +34,28 @@ final class CommandLine {
         return p.stateDir().resolve("qemu.pid");
     }
 
-    static List<String> kernelParams(VmPlan p) {
+    static List<String> kernelParams(VmPlan p, String accel) {
         List<String> k = new ArrayList<>(List.of("console=ttyS0", "reboot=t", "panic=-1", "quiet", "8250.nr_uarts=1",
                 "cryptomgr.notests", "no_timer_check", "tsc=reliable"));
+        // Under TCG the guest's TSC runs at the host's rate, and calibrating it against the
+        // emulated PIT fails when the host is busy (the boot then hangs before the console):
+        // tell the kernel the rate instead.
+        long khz = accel.equals("tcg") ? hostTscKhz() : 0;
+        if (khz > 0) k.add("tsc_early_khz=" + khz);
         k.addAll(p.kernelParams());
         return k;
+    }
+
+    /** The host CPU's clock in kHz, from /proc/cpuinfo, or 0. */
+    static long hostTscKhz() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("cpu MHz")) return (long) (Double.parseDouble(line.substring(line.indexOf(':') + 1).trim()) * 1000);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not known: the kernel calibrates
+        }
+        return 0;
     }
 
     static List<String> build(VmPlan p, Path qemu, String accel) {
@@ -58,7 +75,7 @@ final class CommandLine {
         a.addAll(List.of("-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-sandbox", "on"));
         a.addAll(List.of("-kernel", p.kernel().toString()));
         if (p.initrd() != null) a.addAll(List.of("-initrd", p.initrd().toString()));
-        a.addAll(List.of("-append", String.join(" ", kernelParams(p))));
+        a.addAll(List.of("-append", String.join(" ", kernelParams(p, accel))));
         a.addAll(List.of("-serial", p.consoleLog() == null ? "null" : "file:" + p.consoleLog()));
         a.addAll(qmpArgs(p));
         a.addAll(agentArgs(p));
@@ -128,7 +145,7 @@ final class CommandLine {
         v.put("UUID", p.uuid());
         v.put("KERNEL", p.kernel().toString());
         v.put("INITRD", p.initrd() == null ? "" : p.initrd().toString());
-        v.put("KERNEL_PARAMS", String.join(" ", kernelParams(p)));
+        v.put("KERNEL_PARAMS", String.join(" ", kernelParams(p, accel)));
         v.put("KERNEL_NET_PARAMS", "");
         v.put("WORKLOAD_DIR", p.workloadDir() == null ? "" : p.workloadDir().toString());
         v.put("COMMS_SOCKET", qmpSocket(p).toString());
