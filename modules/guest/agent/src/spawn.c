@@ -187,6 +187,20 @@ static int open_ns(pid_t pid, const char *name)
 	return fd;
 }
 
+/* The parent's copies of what only the child needed: closed on success and on failure alike. */
+static void close_child_side(struct child_args *ca, int pidns)
+{
+	if (ca->tty >= 0)
+		close(ca->tty);
+	for (int i = 0; i < 4; i++)
+		if (ca->ns_fd[i] >= 0)
+			close(ca->ns_fd[i]);
+	if (ca->root_fd >= 0)
+		close(ca->root_fd);
+	if (pidns >= 0)
+		close(pidns);
+}
+
 #define FAIL(...)                                                                                  \
 	do {                                                                                       \
 		*eno = errno;                                                                      \
@@ -290,15 +304,7 @@ struct proc *proc_spawn(uint32_t id, uint32_t req, const struct proc_spec *ps,
 		close(outp[1]);
 	if (errp[1] >= 0)
 		close(errp[1]);
-	if (ca.tty >= 0)
-		close(ca.tty);
-	for (int i = 0; i < 4; i++)
-		if (ca.ns_fd[i] >= 0)
-			close(ca.ns_fd[i]);
-	if (ca.root_fd >= 0)
-		close(ca.root_fd);
-	if (pidns >= 0)
-		close(pidns);
+	close_child_side(&ca, pidns);
 	p->next = A.procs;
 	A.procs = p;
 	loop_set(&p->sync, EPOLLIN);
@@ -313,15 +319,7 @@ fail:
 	}
 	if (master >= 0)
 		close(master);
-	if (ca.tty >= 0)
-		close(ca.tty);
-	for (int i = 0; i < 4; i++)
-		if (ca.ns_fd[i] >= 0)
-			close(ca.ns_fd[i]);
-	if (ca.root_fd >= 0)
-		close(ca.root_fd);
-	if (pidns >= 0)
-		close(pidns);
+	close_child_side(&ca, pidns);
 	free(p);
 	return NULL;
 }

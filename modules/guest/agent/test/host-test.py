@@ -68,11 +68,7 @@ class HostEnv:
         return Client.connect_unix(sock, timeout=30)
 
     def expect_agent_gone(self, timeout):
-        try:
-            rc = self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            raise AssertionError("the agent did not exit")
-        scenarios.check(rc == 0, "agent exit status %d" % rc)
+        scenarios.expect_exit(self.proc, timeout, "the agent")
 
     def stop(self, client):
         try:

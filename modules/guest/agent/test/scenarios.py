@@ -25,6 +25,15 @@ def check(cond, msg):
         raise AssertionError(msg)
 
 
+def expect_exit(proc, timeout, what):
+    """Waits for a target process (the agent, or QEMU around it) to exit cleanly by itself."""
+    try:
+        rc = proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("%s did not exit" % what)
+    check(rc == 0, "%s exit status %d" % (what, rc))
+
+
 def build_rootfs(path):
     """A busybox root: /bin/busybox + one symlink per applet, /etc files."""
     os.makedirs(os.path.join(path, "bin"), exist_ok=True)

@@ -70,11 +70,7 @@ class VmEnv:
         return c
 
     def expect_agent_gone(self, timeout):
-        try:
-            rc = self.qemu.wait(timeout)
-        except subprocess.TimeoutExpired:
-            raise AssertionError("QEMU did not exit after SHUTDOWN")
-        scenarios.check(rc == 0, "QEMU exit status %d" % rc)
+        scenarios.expect_exit(self.qemu, timeout, "QEMU (after SHUTDOWN)")
 
     def stop(self, client):
         try:
