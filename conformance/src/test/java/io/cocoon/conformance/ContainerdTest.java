@@ -26,6 +26,7 @@ class ContainerdTest {
     static Path log;
     static Path runtime;
     static Path socket;
+    static Path state;
     static Process containerd;
 
     @BeforeAll
@@ -33,7 +34,7 @@ class ContainerdTest {
         work = Files.createTempDirectory(Path.of("/var/tmp"), "cocoon-ctrd");
         log = work.resolve("calls.log");
         runtime = Engines.wrapper(work.resolve("bin"), log);
-        Path state = Path.of("/run/cocoon-test-ctrd-" + ProcessHandle.current().pid());
+        state = Path.of("/run/cocoon-test-ctrd-" + ProcessHandle.current().pid());
         socket = state.resolve("containerd.sock");
         Files.writeString(work.resolve("config.toml"), "version = 2\nroot = \"" + work.resolve("root") + "\"\nstate = \""
                 + state + "\"\ndisabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n[grpc]\n  address = \"" + socket + "\"\n");
@@ -63,7 +64,7 @@ class ContainerdTest {
         }
         new ProcessBuilder("sh", "-c", "grep ' " + work + "' /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l")
                 .inheritIO().start().waitFor(30, TimeUnit.SECONDS);
-        Cocoon.exec(List.of("rm", "-rf", work.toString()), null, null, Duration.ofSeconds(60));
+        Cocoon.exec(List.of("rm", "-rf", work.toString(), state.toString()), null, null, Duration.ofSeconds(60));
     }
 
     static Cocoon.Result ctr(String... args) {

@@ -55,7 +55,7 @@ class PodmanTest {
     static void tearDown() {
         podman("rm", "-af", "-t", "0");
         podman("system", "reset", "--force");
-        Cocoon.exec(List.of("rm", "-rf", work.toString()), null, null, Duration.ofSeconds(60));
+        Cocoon.exec(List.of("rm", "-rf", work.toString(), "/run/cocoon-test-podman"), null, null, Duration.ofSeconds(60));
     }
 
     static Cocoon.Result podman(String... args) {
