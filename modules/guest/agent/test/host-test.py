@@ -14,12 +14,10 @@ Exit status 0 when every scenario passed; the last line is "N passed, N failed".
 """
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -55,7 +53,7 @@ class HostEnv:
     def start(self):
         self.n += 1
         sock = os.path.join(self.work, "agent%d.sock" % self.n)
-        self.log = os.path.join(self.work, "agent%d.log" % self.n)
+        self.log_path = os.path.join(self.work, "agent%d.log" % self.n)
         cmd = [self.agent, "--channel", "unix:" + sock, "--once"]
         self.cgroup = None
         if self.cg_parent:
@@ -63,7 +61,7 @@ class HostEnv:
             cmd += ["--cgroup", self.cgroup]
         if self.debug:
             cmd.append("--debug")
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=open(self.log, "w"),
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=open(self.log_path, "w"),
                                      stderr=subprocess.STDOUT)
         return Client.connect_unix(sock, timeout=30)
 
@@ -90,6 +88,20 @@ class HostEnv:
                     except OSError:
                         time.sleep(0.1)
 
+    def note(self, name, client, note):
+        return note
+
+    def abort(self, client):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def log(self):
+        return "agent log", self.log_path
+
+    def report(self):
+        pass
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -108,35 +120,7 @@ def main():
             if line.startswith("CapBnd:"):
                 cocoon_client.DEFAULT_CAPS[0] = int(line.split()[1], 16)
     work = tempfile.mkdtemp(prefix="cocoon-agent-test.")
-    env = HostEnv(agent, work, a.debug)
-    passed = failed = 0
-    for name, fn, _ in scenarios.ALL:
-        if a.only and not any(o in name for o in a.only):
-            continue
-        t0 = time.time()
-        c = None
-        try:
-            c = env.start()
-            note = fn(c, env)
-            env.stop(c)
-            passed += 1
-            print("PASS %-28s %5.2fs %s" % (name, time.time() - t0, note or ""), flush=True)
-        except Exception as e:  # noqa: BLE001
-            failed += 1
-            print("FAIL %-28s %5.2fs %s" % (name, time.time() - t0, e), flush=True)
-            traceback.print_exc()
-            if env.proc and env.proc.poll() is None:
-                env.proc.kill()
-                env.proc.wait()
-            print("---- agent log (%s):" % env.log)
-            with open(env.log) as f:
-                print(f.read()[-3000:])
-    if not a.keep:
-        shutil.rmtree(work, ignore_errors=True)
-    else:
-        print("kept", work)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed or not passed else 0
+    return scenarios.run_all(HostEnv(agent, work, a.debug), a.only, work, a.keep)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import shutil
 import struct
 import subprocess
 import time
+import traceback
 import uuid
 
 from cocoon_client import *  # noqa: F401,F403  (protocol constants and helpers)
@@ -515,3 +516,39 @@ ALL = [
     ("protocol robustness", s_protocol, False),
     ("shutdown", s_shutdown_running, True),
 ]
+
+
+def run_all(env, only, work, keep):
+    """Runs each selected scenario against a fresh target from env.start() and prints PASS/FAIL lines.
+
+    The target (HostEnv, VmEnv) supplies note() for its extra figures, abort() to end a failed
+    target, log() naming the log to show on failure, and report() for a summary at the end.
+    Returns the exit status: 1 when anything failed or nothing ran."""
+    passed = failed = 0
+    for name, fn, _ in ALL:
+        if only and not any(o in name for o in only):
+            continue
+        t0 = time.time()
+        c = None
+        try:
+            c = env.start()
+            note = env.note(name, c, fn(c, env) or "")
+            env.stop(c)
+            passed += 1
+            print("PASS %-28s %5.2fs %s" % (name, time.time() - t0, note), flush=True)
+        except Exception as e:  # noqa: BLE001
+            failed += 1
+            print("FAIL %-28s %5.2fs %s" % (name, time.time() - t0, e), flush=True)
+            traceback.print_exc()
+            env.abort(c)
+            what, path = env.log()
+            print("---- %s (%s):" % (what, path))
+            with open(path, errors="replace") as f:
+                print(f.read()[-3000:])
+    env.report()
+    if not keep:
+        shutil.rmtree(work, ignore_errors=True)
+    else:
+        print("kept", work)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed or not passed else 0

@@ -15,12 +15,10 @@ Prints timings (QEMU start -> HELLO reply, -> first output of echo) and
 """
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -85,6 +83,33 @@ class VmEnv:
                 self.qemu.kill()
                 self.qemu.wait()
 
+    def note(self, name, client, note):
+        note = ("HELLO after %4.0f ms " % self.hello_ms) + note
+        if name == "echo":
+            first = client.proc(1).first_output
+            note += " first output after %4.0f ms" % ((first - self.t0) * 1000)
+            self.timings.append(("QEMU start -> first output of echo", (first - self.t0) * 1000))
+        self.timings.append(("QEMU start -> HELLO reply (%s)" % name, self.hello_ms))
+        return note
+
+    def abort(self, client):
+        if client:
+            self.stop(client)
+        elif self.qemu and self.qemu.poll() is None:
+            self.qemu.kill()
+
+    def log(self):
+        return "guest console", self.console
+
+    def report(self):
+        hellos = sorted(ms for what, ms in self.timings if what.startswith("QEMU start -> HELLO"))
+        if hellos:
+            print("timing: QEMU start -> HELLO reply: min %.0f ms, median %.0f ms, max %.0f ms (%d boots)" % (
+                hellos[0], hellos[len(hellos) // 2], hellos[-1], len(hellos)))
+        for what, ms in self.timings:
+            if "first output" in what:
+                print("timing: %s: %.0f ms" % (what, ms))
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -97,48 +122,7 @@ def main():
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix="cocoon-vm-test.")
     env = VmEnv(os.path.abspath(a.kernel), os.path.abspath(a.initrd), work, a.debug, a.mem)
-    passed = failed = 0
-    for name, fn, _ in scenarios.ALL:
-        if a.only and not any(o in name for o in a.only):
-            continue
-        t0 = time.time()
-        c = None
-        try:
-            c = env.start()
-            note = fn(c, env) or ""
-            note = ("HELLO after %4.0f ms " % env.hello_ms) + note
-            if name == "echo":
-                first = c.proc(1).first_output
-                note += " first output after %4.0f ms" % ((first - env.t0) * 1000)
-                env.timings.append(("QEMU start -> first output of echo", (first - env.t0) * 1000))
-            env.timings.append(("QEMU start -> HELLO reply (%s)" % name, env.hello_ms))
-            env.stop(c)
-            passed += 1
-            print("PASS %-28s %5.2fs %s" % (name, time.time() - t0, note), flush=True)
-        except Exception as e:  # noqa: BLE001
-            failed += 1
-            print("FAIL %-28s %5.2fs %s" % (name, time.time() - t0, e), flush=True)
-            traceback.print_exc()
-            if c:
-                env.stop(c)
-            elif env.qemu and env.qemu.poll() is None:
-                env.qemu.kill()
-            print("---- guest console (%s):" % env.console)
-            with open(env.console, errors="replace") as f:
-                print(f.read()[-3000:])
-    hellos = sorted(ms for what, ms in env.timings if what.startswith("QEMU start -> HELLO"))
-    if hellos:
-        print("timing: QEMU start -> HELLO reply: min %.0f ms, median %.0f ms, max %.0f ms (%d boots)" % (
-            hellos[0], hellos[len(hellos) // 2], hellos[-1], len(hellos)))
-    for what, ms in env.timings:
-        if "first output" in what:
-            print("timing: %s: %.0f ms" % (what, ms))
-    if not a.keep:
-        shutil.rmtree(work, ignore_errors=True)
-    else:
-        print("kept", work)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed or not passed else 0
+    return scenarios.run_all(env, a.only, work, a.keep)
 
 
 if __name__ == "__main__":
