@@ -1,22 +1,32 @@
 /**
- * Cocoon's engine room: reads config.json into a sandbox plan through the spec handlers,
- * keeps container state, loads plugins, and speaks the agent and control protocols.
- * It depends on no plugin and not on the CLI.
+ * Cocoon's engine room: the container layer ({@code container}: {@code Container},
+ * {@code ContainerRuntime}, create and delete), container state and status, spec handlers,
+ * plugin loading, and the agent and control protocols. It depends on no plugin and not on the
+ * CLI, the monitor or the guest module.
+ *
+ * <p>Every package is exported only to Cocoon's own modules (qualified exports): a plugin jar
+ * that {@code requires io.cocoon.core} can reach none of it and is refused at load
+ * ({@code PluginRegistry}); plugins build against {@code io.cocoon.spi} alone.
  */
 module io.cocoon.core {
     requires transitive io.cocoon.spi;
+    requires jdk.unsupported;
+    requires org.tinylog.api;
 
-    exports io.cocoon.core.oci;
-    exports io.cocoon.core.spec;
-    exports io.cocoon.core.config;
-    exports io.cocoon.core.state;
-    exports io.cocoon.core.log;
-    exports io.cocoon.core.plugin;
-    exports io.cocoon.core.agent;
-    exports io.cocoon.core.seccomp;
-    exports io.cocoon.core.control;
-    exports io.cocoon.core.util;
-    exports io.cocoon.core.lifecycle;
+    exports io.cocoon.core.agent to io.cocoon.monitor, io.cocoon.guest;
+    exports io.cocoon.core.cgroup to io.cocoon.monitor;
+    exports io.cocoon.core.config to io.cocoon.cli, io.cocoon.monitor, io.cocoon.guest;
+    exports io.cocoon.core.container to io.cocoon.cli, io.cocoon.monitor, io.cocoon.guest;
+    exports io.cocoon.core.control to io.cocoon.monitor;
+    exports io.cocoon.core.lifecycle to io.cocoon.monitor;
+    exports io.cocoon.core.log to io.cocoon.cli, io.cocoon.monitor, io.cocoon.guest;
+    exports io.cocoon.core.model to io.cocoon.cli, io.cocoon.monitor;
+    exports io.cocoon.core.oci to io.cocoon.cli, io.cocoon.monitor;
+    exports io.cocoon.core.plugin to io.cocoon.cli, io.cocoon.monitor;
+    exports io.cocoon.core.seccomp to io.cocoon.cli;
+    exports io.cocoon.core.spec to io.cocoon.cli, io.cocoon.monitor;
+    exports io.cocoon.core.state to io.cocoon.cli, io.cocoon.monitor, io.cocoon.guest;
+    exports io.cocoon.core.util to io.cocoon.cli, io.cocoon.monitor;
 
     uses io.cocoon.spi.Hypervisor;
     uses io.cocoon.spi.NetworkProvider;

@@ -21,7 +21,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] argv) {
-        io.cocoon.cli.support.Timing.init();
+        io.cocoon.core.log.Timing.init();
         int rc = run(argv, System.out, System.err, System.in);
         System.out.flush();
         System.err.flush();

@@ -1,13 +1,10 @@
 package io.cocoon.cli;
 
-import io.cocoon.core.agent.AgentClient;
-import io.cocoon.core.agent.Frame;
-import io.cocoon.core.agent.Proto;
-import io.cocoon.core.agent.Tlv;
+import io.cocoon.core.container.TrainingMonitor;
 import io.cocoon.core.state.ContainerRecord;
+import io.cocoon.core.state.ContainerStatus;
 import io.cocoon.core.state.ProcStat;
 import io.cocoon.core.state.StateStore;
-import io.cocoon.spi.oci.State;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,69 +17,13 @@ import java.util.Map;
 
 /**
  * The AOT training run (jlink/build-image.sh): drives the CLI's commands in one JVM so that the
- * classes each command loads land in the AOT cache. No VM is booted: every command runs against
- * a scratch state root, including the error paths engines hit (unknown ids, bad bundles).
+ * classes each command loads land in the AOT cache. Every command runs against a scratch state
+ * root, including the error paths engines hit (unknown ids, bad bundles); a fake monitor
+ * ({@link TrainingMonitor}) answers the lifecycle commands, and, when QEMU and a guest kernel
+ * are there, one real container is run so the create-boot-exit path is trained too.
  */
 public final class Training {
     private Training() {}
-
-    /** Answers file requests (start, kill, pause, resume) with OK, as the monitor's FileRequests does. */
-    static void fakeFileMonitor(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Thread t = new Thread(() -> {
-            while (true) {
-                try (var s = Files.newDirectoryStream(dir, "*" + io.cocoon.core.control.FileRequest.REQUEST)) {
-                    for (Path req : s) {
-                        Frame f = Frame.read(new java.io.ByteArrayInputStream(Files.readAllBytes(req)));
-                        Files.deleteIfExists(req);
-                        io.cocoon.core.state.AtomicFiles.write(io.cocoon.core.control.FileRequest.replyFor(req),
-                                new Frame(Proto.OK, f.id(), new byte[0]).encode());
-                    }
-                    Thread.sleep(1);
-                } catch (IOException | InterruptedException e) {
-                    // keep serving until the JVM ends
-                }
-            }
-        }, "fake-file-monitor");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    /** Answers every control request with OK; an EXEC also gets output, end of streams and EXIT 0. */
-    static void fakeMonitor(Path socket) throws IOException {
-        Files.createDirectories(socket.getParent());
-        java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
-        server.bind(java.net.UnixDomainSocketAddress.of(socket));
-        Thread t = new Thread(() -> {
-            while (true) {
-                try {
-                    java.nio.channels.SocketChannel ch = server.accept();
-                    AgentClient[] c = new AgentClient[1];
-                    c[0] = AgentClient.over(ch, f -> {
-                        try {
-                            if (f.type() == Proto.STDIN || f.type() == Proto.CREDIT) return;
-                            Tlv.Writer w = new Tlv.Writer().u32(Proto.T_PID, 1);
-                            if (f.type() == Proto.PS) w.nested(Proto.T_PROC, new Tlv.Writer().u32(Proto.T_PID, 1).str(Proto.T_CMD, "sh"));
-                            c[0].send(new Frame(Proto.OK, f.id(), w.toBytes()));
-                            if (f.type() == Proto.EXEC) {
-                                int proc = Tlv.Fields.parse(f.payload()).u32(Proto.T_PROC_ID).orElse(2L).intValue();
-                                c[0].send(new Frame(Proto.STDIN_CREDIT, proc, new Tlv.Writer().u32(Proto.T_BYTES, 65536).toBytes()));
-                                c[0].send(new Frame(Proto.STDOUT, proc, new byte[0]));
-                                c[0].send(new Frame(Proto.STDERR, proc, new byte[0]));
-                                c[0].send(new Frame(Proto.EXIT, proc, new Tlv.Writer().u32(Proto.T_EXIT_CODE, 0).toBytes()));
-                            }
-                        } catch (IOException e) {
-                            // the client went away
-                        }
-                    });
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "fake-monitor");
-        t.setDaemon(true);
-        t.start();
-    }
 
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : Files.createTempDirectory("cocoon-train").toString());
@@ -91,7 +32,7 @@ public final class Training {
         Files.createDirectories(bundle.resolve("rootfs/bin"));
         StateStore store = new StateStore(root);
         try (StateStore.Lock l = store.create("trained")) {
-            store.write(new ContainerRecord("1.2.0", "trained", State.STOPPED, 0, 0, bundle.toString(),
+            store.write(new ContainerRecord("1.2.0", "trained", ContainerStatus.STOPPED, 0, 0, bundle.toString(),
                     bundle.resolve("rootfs").toString(), Instant.now().toString(), "root", Map.of(), "qemu-lite", 0, 0,
                     "", "", "", "tcg", 0));
         }
@@ -99,7 +40,7 @@ public final class Training {
         // a container whose "monitor" is this JVM: a fake control socket answers like a monitor,
         // so start/kill/pause/resume/exec/ps train their whole client path
         long me = ProcessHandle.current().pid();
-        ContainerRecord live = new ContainerRecord("1.2.0", "live", State.CREATED, me, ProcStat.startTime(me), bundle.toString(),
+        ContainerRecord live = new ContainerRecord("1.2.0", "live", ContainerStatus.CREATED, me, ProcStat.startTime(me), bundle.toString(),
                 bundle.resolve("rootfs").toString(), Instant.now().toString(), "root", Map.of(), "qemu-lite", 0, 0, "", "", "", "tcg", null);
         try (StateStore.Lock l = store.create("live")) {
             store.write(live);
@@ -108,8 +49,7 @@ public final class Training {
                 + "\"cwd\":\"/\",\"env\":[\"PATH=/bin\"]},\"root\":{\"path\":\"rootfs\"}}");
         Files.writeString(bundle.resolve("rootfs/bin/sh"), "");
         bundle.resolve("rootfs/bin/sh").toFile().setExecutable(true);
-        fakeMonitor(store.socketDir("live").resolve("ctl.sock"));
-        fakeFileMonitor(store.socketDir("live").resolve(io.cocoon.core.control.FileRequest.DIR));
+        TrainingMonitor.serve(store.socketDir("live"));
         List<List<String>> runs = List.of(
                 List.of("--version"),
                 List.of("--root", r, "state", "trained"),
@@ -151,7 +91,7 @@ public final class Training {
             all.add(List.of("--root", r, "run", "--bundle", vmb.toString(), "trainrun"));
         }
         for (List<String> a : all) {
-            if (a.contains("pause") && a.contains("live")) store.write(live.withStatus(State.RUNNING));
+            if (a.contains("pause") && a.contains("live")) store.write(live.withStatus(ContainerStatus.RUNNING));
             ByteArrayOutputStream sink = new ByteArrayOutputStream();
             PrintStream ps = new PrintStream(sink, true);
             int rc = Main.run(a.toArray(String[]::new), ps, ps, new ByteArrayInputStream(new byte[0]));

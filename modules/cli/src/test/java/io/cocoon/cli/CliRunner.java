@@ -30,6 +30,10 @@ final class CliRunner {
 
     /** Writes a container record as the monitor would, with fixed values for golden files. */
     static ContainerRecord record(Path root, String id, String status, long pid, Map<String, String> ann) throws IOException {
+        return record(root, id, io.cocoon.core.state.ContainerStatus.of(status), pid, ann);
+    }
+
+    static ContainerRecord record(Path root, String id, io.cocoon.core.state.ContainerStatus status, long pid, Map<String, String> ann) throws IOException {
         StateStore store = new StateStore(root);
         ContainerRecord r = new ContainerRecord("1.2.0", id, status, pid, 0, "/bundles/" + id, "/bundles/" + id + "/rootfs",
                 Instant.parse("2026-11-23T12:00:00Z").toString(), "root", ann, "qemu-lite", 0, 0,

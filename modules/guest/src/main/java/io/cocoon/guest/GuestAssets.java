@@ -1,6 +1,7 @@
 package io.cocoon.guest;
 
 import io.cocoon.core.config.CocoonHome;
+import io.cocoon.core.container.GuestImages.GuestImage;
 import io.cocoon.spi.CocoonException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -13,21 +14,16 @@ import java.util.Optional;
  * Finds the guest kernel and initramfs: what the bundle or annotations named, else what the
  * image ships in {@code <home>/share/cocoon/guest/}, else the kernel build cache
  * ({@code ~/.cache/cocoon/kernel/<hash>/vmlinux}) and an initramfs built from the shipped agent.
+ * {@link #resolve(Path, Path, boolean)} is core's {@link io.cocoon.core.container.GuestImages}.
  */
 public final class GuestAssets {
     public static final String KERNEL = "vmlinux";
     public static final String INITRD = "initramfs.cpio.gz";
     public static final String AGENT = "cocoon-agent";
 
-    /**
-     * @param source where they came from, for the log
-     * @param acpi the kernel finds its virtio-mmio devices through ACPI (a distribution kernel)
-     */
-    public record Assets(Path kernel, Path initrd, String source, boolean acpi) {}
-
     private GuestAssets() {}
 
-    public static Assets resolve(Path kernel, Path initrd) {
+    public static GuestImage resolve(Path kernel, Path initrd) {
         return resolve(kernel, initrd, false);
     }
 
@@ -35,12 +31,12 @@ public final class GuestAssets {
      * @param host boot the host's Debian kernel (annotation {@code io.cocoon.vm.kernel=host});
      *     it is also the fallback when no Cocoon kernel exists
      */
-    public static Assets resolve(Path kernel, Path initrd, boolean host) {
-        if (kernel != null) return new Assets(kernel, initrd != null ? initrd : defaultInitrd(), "bundle", false);
+    public static GuestImage resolve(Path kernel, Path initrd, boolean host) {
+        if (kernel != null) return new GuestImage(kernel, initrd != null ? initrd : defaultInitrd(), "bundle", false);
         java.util.Optional<Path> own = host ? java.util.Optional.empty() : defaultKernel();
-        if (own.isPresent()) return new Assets(own.get(), initrd != null ? initrd : defaultInitrd(), "image", false);
+        if (own.isPresent()) return new GuestImage(own.get(), initrd != null ? initrd : defaultInitrd(), "image", false);
         HostKernel.Found f = HostKernel.find(agent(), kernelCache().resolveSibling("host-kernel"));
-        return new Assets(f.vmlinux(), f.initramfs(), "host " + f.version(), true);
+        return new GuestImage(f.vmlinux(), f.initramfs(), "host " + f.version(), true);
     }
 
     static Path agent() {

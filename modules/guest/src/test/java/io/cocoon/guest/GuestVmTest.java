@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cocoon.core.agent.CreateRequest;
+import io.cocoon.core.agent.AgentPayloads;
 import io.cocoon.core.agent.ExitStatus;
 import io.cocoon.core.agent.ProcessIo;
 import io.cocoon.core.agent.Proto;
@@ -46,7 +46,7 @@ class GuestVmTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ProcessIo io = new ProcessIo(vm.agent, id, out, err, true, false);
         vm.agent.request(Proto.EXEC, new Tlv.Writer().u32(Proto.T_PROC_ID, id).nested(Proto.T_PROCESS,
-                CreateRequest.process(p, null, false)), T);
+                AgentPayloads.process(p, null, false)), T);
         whileRunning.run();
         ExitStatus st = io.exit().orTimeout(30, TimeUnit.SECONDS).join();
         return new Result(st, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -86,7 +86,7 @@ class GuestVmTest {
                             .str(Proto.M_DEST, "/tmp").u64(Proto.M_FLAGS, 0).str(Proto.M_DATA, "mode=1777").flag(Proto.M_MKDIR))
                     .str(Proto.T_HOSTNAME, "guesttest")
                     .u32(Proto.T_NAMESPACES, Proto.CLONE_NEWPID | Proto.CLONE_NEWNS | Proto.CLONE_NEWUTS | Proto.CLONE_NEWIPC)
-                    .nested(Proto.T_PROCESS, CreateRequest.process(proc(List.of("/bin/sh", "-c", "echo init-started; exec sleep 1000"),
+                    .nested(Proto.T_PROCESS, AgentPayloads.process(proc(List.of("/bin/sh", "-c", "echo init-started; exec sleep 1000"),
                             0, 0, List.of(), "/", ENV), null, false));
             ByteArrayOutputStream initOut = new ByteArrayOutputStream();
             ProcessIo init = new ProcessIo(vm.agent, 1, initOut, new ByteArrayOutputStream(), true, false);
@@ -133,7 +133,7 @@ class GuestVmTest {
             ByteArrayOutputStream slowOut = new ByteArrayOutputStream();
             ProcessIo slow = new ProcessIo(vm.agent, 6, slowOut, new ByteArrayOutputStream(), true, false);
             vm.agent.request(Proto.EXEC, new Tlv.Writer().u32(Proto.T_PROC_ID, 6).nested(Proto.T_PROCESS,
-                    CreateRequest.process(proc(List.of("sh", "-c", "sleep 0.5; echo second"), 0, 0, List.of(), "/", ENV), null, false)), T);
+                    AgentPayloads.process(proc(List.of("sh", "-c", "sleep 0.5; echo second"), 0, 0, List.of(), "/", ENV), null, false)), T);
             Result fast = exec(vm, 7, proc(List.of("echo", "first"), 0, 0, List.of(), "/", ENV), () -> { });
             assertEquals("first\n", fast.out());
             assertFalse(slow.exit().isDone(), "the slow one still runs");

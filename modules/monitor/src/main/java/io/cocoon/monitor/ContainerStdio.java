@@ -1,8 +1,7 @@
 package io.cocoon.monitor;
 
-import io.cocoon.core.agent.AgentClient;
-import io.cocoon.core.agent.Proto;
-import io.cocoon.core.agent.Tlv;
+import io.cocoon.core.model.Stdio;
+import io.cocoon.core.model.StdioFactory;
 import io.cocoon.monitor.posix.FdStreams;
 import io.cocoon.monitor.posix.Posix;
 import java.io.FileDescriptor;
@@ -11,7 +10,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Duration;
 import org.tinylog.Logger;
 
 /**
@@ -20,7 +18,7 @@ import org.tinylog.Logger;
  * master is sent over {@code --console-socket} and whose slave the monitor relays raw; window
  * size changes on the host pty reach the guest pty.
  */
-public final class ContainerStdio implements AutoCloseable {
+public final class ContainerStdio implements Stdio {
     private static final long RESIZE_POLL_MS = 100;
 
     private final InputStream in;
@@ -67,12 +65,28 @@ public final class ContainerStdio implements AutoCloseable {
                 null, 0, saved);
     }
 
-    public InputStream in() { return in; }
-    public OutputStream out() { return out; }
-    public OutputStream err() { return err; }
-    public boolean terminal() { return ttyFd >= 0; }
+    /**
+     * How runc wires a process's stdio: inherited without a terminal; with one, a pty whose
+     * master goes over {@code consoleSocket}, or (foreground, no socket) the caller's own terminal.
+     */
+    public static StdioFactory factory(String consoleSocket) {
+        return terminal -> {
+            try {
+                if (!terminal) return inherited();
+                return consoleSocket != null ? consoleSocket(consoleSocket) : ownTerminal();
+            } catch (IOException e) {
+                throw new io.cocoon.spi.CocoonException(e.getMessage());
+            }
+        };
+    }
+
+    @Override public InputStream in() { return in; }
+    @Override public OutputStream out() { return out; }
+    @Override public OutputStream err() { return err; }
+    @Override public boolean terminal() { return ttyFd >= 0; }
 
     /** Initial {rows, cols} of the host terminal, or null without one. */
+    @Override
     public int[] size() {
         if (ttyFd < 0) return null;
         try {
@@ -82,17 +96,17 @@ public final class ContainerStdio implements AutoCloseable {
         }
     }
 
-    /** Forwards host window-size changes to the guest process {@code procId}. */
-    public void forwardResizes(AgentClient agent, int procId) {
+    /** Reports host window-size changes (polled: a SIGWINCH handler would need the JVM's signal thread). */
+    @Override
+    public void forwardResizes(ResizeListener listener) {
         if (ttyFd < 0) return;
         Thread t = new Thread(() -> {
             int[] last = null;
-            while (!closed && agent.isOpen()) {
+            while (!closed) {
                 int[] now = size();
                 if (now != null && now[0] > 0 && (last == null || now[0] != last[0] || now[1] != last[1])) {
                     try {
-                        agent.request(Proto.RESIZE, new Tlv.Writer().u32(Proto.T_PROC_ID, procId)
-                                .u32(Proto.T_ROWS, now[0]).u32(Proto.T_COLS, now[1]), Duration.ofSeconds(5));
+                        listener.resized(now[0], now[1]);
                         last = now;
                     } catch (RuntimeException e) {
                         Logger.debug("resize: {}", e.getMessage());
@@ -104,13 +118,14 @@ public final class ContainerStdio implements AutoCloseable {
                     return;
                 }
             }
-        }, "resize-" + procId);
+        }, "resize");
         t.setDaemon(true);
         t.start();
     }
 
     @Override
     public void close() {
+        if (closed) return;
         closed = true;
         if (savedTermios != null) Posix.restore(ttyFd, savedTermios);
         try {

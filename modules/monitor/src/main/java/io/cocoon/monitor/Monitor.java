@@ -6,26 +6,27 @@ import io.cocoon.core.agent.ExitStatus;
 import io.cocoon.core.agent.ProcessIo;
 import io.cocoon.core.agent.Proto;
 import io.cocoon.core.agent.Tlv;
+import io.cocoon.core.cgroup.HostCgroup;
+import io.cocoon.core.container.LaunchSpec;
 import io.cocoon.core.control.ControlClient;
 import io.cocoon.core.control.FileRequest;
 import io.cocoon.core.lifecycle.Cleanup;
 import io.cocoon.core.lifecycle.HookRunner;
+import io.cocoon.core.model.Stdio;
 import io.cocoon.core.plugin.PluginRegistry;
 import io.cocoon.core.state.AtomicFiles;
 import io.cocoon.core.state.ContainerFiles;
-import io.cocoon.core.state.ContainerRecord;
+import io.cocoon.core.state.ContainerStatus;
 import io.cocoon.core.state.ProcStat;
 import io.cocoon.core.state.StateStore;
 import io.cocoon.spi.CocoonException;
 import io.cocoon.spi.Hypervisor;
 import io.cocoon.spi.Vm;
-import io.cocoon.spi.json.Json;
-import io.cocoon.spi.oci.State;
+import io.cocoon.spi.oci.Spec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -52,12 +53,9 @@ public final class Monitor {
     private volatile Vm vm;
     private long launchedAt;
     private volatile AgentClient agent;
-    private volatile ContainerRecord record;
-    private volatile boolean started;
-    private volatile boolean paused;
+    private volatile Lifecycle lifecycle;
     private Requests requests;
     private Runnable afterCreate = () -> { };
-    private final java.util.List<byte[]> deferredSignals = new java.util.ArrayList<>();
 
     public Monitor(StateStore store, LaunchSpec launch, Supplier<PluginRegistry> plugins) {
         this.store = store;
@@ -73,11 +71,6 @@ public final class Monitor {
         return this;
     }
 
-    /** Reads launch.json from the state directory. */
-    public static LaunchSpec readLaunch(StateStore store, String id) throws IOException {
-        return LaunchSpec.fromJson(Files.readString(store.dir(id).resolve(ContainerFiles.LAUNCH)));
-    }
-
     /**
      * Runs the container to its end.
      *
@@ -85,17 +78,17 @@ public final class Monitor {
      * @param autoStart start right after creation ({@code cocoon run})
      * @return the container's exit status (128+N when killed by signal N)
      */
-    public int run(Supplier<ContainerStdio> stdio, boolean autoStart) {
+    public int run(Supplier<Stdio> stdio, boolean autoStart) {
         ControlServer control = null;
         FileRequests fileRequests = null;
-        ContainerStdio io = null;
+        Stdio io = null;
         int status;
         try {
             if (vm == null) launchVm(); // first: everything below overlaps with the guest's boot
-            record = store.read(launch.id()).withMonitor(ProcessHandle.current().pid(), ProcStat.startTime(ProcessHandle.current().pid()))
-                    .withVm(launch.hypervisor(), vm.pid(), ProcStat.startTime(vm.pid()), str(launch.vm().kernel()),
-                            str(launch.vm().initrd()), vm.accelerator());
-            store.write(record);
+            long me = ProcessHandle.current().pid();
+            lifecycle = new Lifecycle(store, store.read(launch.id()));
+            lifecycle.update(r -> r.withMonitor(me, ProcStat.startTime(me)).withVm(launch.hypervisor(), vm.pid(),
+                    ProcStat.startTime(vm.pid()), str(launch.vm().kernel()), str(launch.vm().initrd()), vm.accelerator()));
             requests = new Requests(this);
             control = new ControlServer(socketDir.resolve(ControlClient.SOCKET), requests);
             fileRequests = new FileRequests(socketDir.resolve(FileRequest.DIR), requests);
@@ -205,11 +198,11 @@ public final class Monitor {
                 + "); the VM was killed" + where + hvlog);
     }
 
-    private void createContainer(ContainerStdio io) {
-        Map<String, Object> config = config();
+    private void createContainer(Stdio io) {
+        Spec.Hooks hooks = launch.hooks();
         // runtime.md's lifecycle order: prestart (deprecated) before createRuntime
-        HookRunner.run("prestart", HookRunner.fromConfig(config, "prestart"), state(State.CREATING));
-        HookRunner.run("createRuntime", HookRunner.fromConfig(config, "createRuntime"), state(State.CREATING));
+        HookRunner.run("prestart", hooks.prestart(), state(ContainerStatus.CREATING));
+        HookRunner.run("createRuntime", hooks.createRuntime(), state(ContainerStatus.CREATING));
         ProcessIo pio = new ProcessIo(agent, 1, io.out(), io.err(), true, io.terminal());
         byte[] payload = launch.create();
         int[] size = io.size();
@@ -218,12 +211,12 @@ public final class Monitor {
         Logger.info("container created in the guest, pid {}", r.u32(Proto.T_PID).orElse(-1L));
         if (launch.guestUpdate().length > 0) agent.request(Proto.UPDATE, launch.guestUpdate(), Duration.ofSeconds(30));
         pio.pumpStdin(io.in());
-        io.forwardResizes(agent, 1);
+        io.forwardResizes((rows, cols) -> agent.request(Proto.RESIZE, new Tlv.Writer().u32(Proto.T_PROC_ID, 1)
+                .u32(Proto.T_ROWS, rows).u32(Proto.T_COLS, cols), Duration.ofSeconds(5)));
         pio.exit().whenComplete((st, ex) -> exited.complete(ex == null ? st : ExitStatus.exited(vm.isAlive() ? 255 : 137)));
         vm.onExit().thenRun(() -> exited.complete(ExitStatus.killed(9)));
-        HookRunner.run("createContainer", HookRunner.fromConfig(config, "createContainer"), state(State.CREATED));
-        record = record.withStatus(State.CREATED);
-        store.write(record);
+        HookRunner.run("createContainer", hooks.createContainer(), state(ContainerStatus.CREATED));
+        lifecycle.created();
         created.complete(null);
     }
 
@@ -248,49 +241,32 @@ public final class Monitor {
 
     /** START: startContainer hooks, exec in the guest, state running, poststart hooks. */
     synchronized void start() {
-        if (started) throw new CocoonException("cannot start an already running container");
+        lifecycle.requireStart();
         long t0 = System.nanoTime();
-        Map<String, Object> config = config();
-        HookRunner.run("startContainer", HookRunner.fromConfig(config, "startContainer"), state(State.CREATED));
+        Spec.Hooks hooks = launch.hooks();
+        HookRunner.run("startContainer", hooks.startContainer(), state(ContainerStatus.CREATED));
         long t1 = System.nanoTime();
         agent.request(Proto.START, new byte[0], Duration.ofSeconds(30));
         long t2 = System.nanoTime();
         Logger.debug("start: hooks {} us, agent START {} us", (t1 - t0) / 1000, (t2 - t1) / 1000);
-        started = true;
-        if (!exited.isDone()) {
-            record = record.withStatus(State.RUNNING);
-            store.write(record);
-        }
-        for (String f : HookRunner.runAll("poststart", HookRunner.fromConfig(config, "poststart"), state(State.RUNNING))) {
-            Logger.warn(f);
-        }
+        lifecycle.started();
+        for (String f : HookRunner.runAll("poststart", hooks.poststart(), state(ContainerStatus.RUNNING))) Logger.warn(f);
     }
 
     synchronized void pause() {
         vm.pause();
-        paused = true;
-        record = record.withStatus(State.PAUSED);
-        store.write(record);
+        lifecycle.paused();
     }
 
     synchronized void resume() {
         vm.resume();
-        paused = false;
-        record = record.withStatus(started ? State.RUNNING : State.CREATED);
-        store.write(record);
-        for (byte[] s : deferredSignals) {
+        for (byte[] s : lifecycle.resumed()) {
             try {
                 agent.request(Proto.SIGNAL, s, Duration.ofSeconds(10));
             } catch (RuntimeException e) {
                 Logger.debug("deferred signal: {}", e.getMessage());
             }
         }
-        deferredSignals.clear();
-    }
-
-    /** A signal sent while paused, delivered at resume. */
-    synchronized void deferSignal(byte[] signalRequest) {
-        deferredSignals.add(signalRequest);
     }
 
     /** Ends a monitor whose container never got created (a signal during boot). */
@@ -300,7 +276,7 @@ public final class Monitor {
         if (vm != null) vm.kill();
     }
 
-    boolean paused() { return paused; }
+    Lifecycle lifecycle() { return lifecycle; }
     AgentClient agent() { return agent; }
     Vm vm() { return vm; }
     CompletableFuture<Void> created() { return created; }
@@ -310,15 +286,14 @@ public final class Monitor {
     private int waitForExit() {
         ExitStatus st = exited.join();
         Logger.info("container {}", st);
-        record = record.withExit(State.STOPPED, st.status());
-        store.write(record);
+        lifecycle.exited(st.status());
         return st.status();
     }
 
     /** Stops the VM (agent shutdown, then the hypervisor) and releases driver resources. */
     private void shutdown() {
         if (vm != null && vm.isAlive()) {
-            if (paused) {
+            if (lifecycle != null && lifecycle.isPaused()) {
                 try {
                     vm.resume();
                 } catch (RuntimeException e) {
@@ -338,23 +313,9 @@ public final class Monitor {
         Cleanup.releaseDrivers(stateDir, launch.id(), plugins);
     }
 
-    private Map<String, Object> config() {
-        try {
-            return Json.parseObject(Files.readString(stateDir.resolve(ContainerFiles.CONFIG)));
-        } catch (IOException e) {
-            return Map.of();
-        }
-    }
-
-    Map<String, Object> state(String status) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ociVersion", launch.ociVersion());
-        m.put("id", launch.id());
-        m.put("status", status);
-        m.put("pid", ProcessHandle.current().pid());
-        m.put("bundle", launch.bundle());
-        if (!launch.annotations().isEmpty()) m.put("annotations", launch.annotations());
-        return m;
+    /** The OCI state hooks get on stdin, with the monitor's pid as the container's. */
+    Map<String, Object> state(ContainerStatus status) {
+        return lifecycle.record().stateJson(status, false);
     }
 
     private void writeError(String msg) {

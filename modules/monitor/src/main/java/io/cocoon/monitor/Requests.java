@@ -41,8 +41,6 @@ final class Requests implements ControlServer.Handler {
         try {
             switch (f.type()) {
                 case Proto.C_WAIT_CREATED -> waitCreated(c, f);
-                case Proto.C_STATUS -> c.reply(f, new Tlv.Writer().str(Proto.T_STATE, monitor.exited().isDone() ? "stopped"
-                        : monitor.paused() ? "paused" : "running"));
                 case Proto.START -> {
                     ready();
                     monitor.start();
@@ -96,23 +94,24 @@ final class Requests implements ControlServer.Handler {
         }
     }
 
-    /** SIGNAL to the container (proc 1) or an exec'd process; a paused VM is resumed for SIGKILL. */
+    /** SIGNAL to the container (proc 1) or an exec'd process; what happens is the lifecycle's call. */
     private void signal(ControlServer.Connection c, Frame f) {
         ready();
-        Tlv.Fields in = Tlv.Fields.parse(f.payload());
-        long sig = in.u32(Proto.T_SIGNAL).orElse(15L);
-        if (monitor.exited().isDone()) {
-            c.fail(f, 3, "container not running");
-            return;
-        }
-        if (monitor.paused()) {
-            if (sig == 9) {
-                monitor.resume(); // like the freezer, SIGKILL reaches a frozen container
-            } else {
-                monitor.deferSignal(f.payload()); // delivered on resume, as a frozen process would get it
-                c.reply(f, null);
+        int sig = Tlv.Fields.parse(f.payload()).u32(Proto.T_SIGNAL).orElse(15L).intValue();
+        // the exit is known here a moment before the lifecycle records it
+        Lifecycle.SignalAction action = monitor.exited().isDone() ? Lifecycle.SignalAction.STOPPED
+                : monitor.lifecycle().signal(sig, f.payload());
+        switch (action) {
+            case STOPPED -> {
+                c.fail(f, 3, "container not running");
                 return;
             }
+            case DEFERRED -> {
+                c.reply(f, null); // delivered on resume, as a frozen process would get it
+                return;
+            }
+            case RESUME_THEN_DELIVER -> monitor.resume(); // like the freezer, SIGKILL reaches a frozen container
+            case DELIVER -> { }
         }
         monitor.agent().request(Proto.SIGNAL, f.payload(), AGENT_TIMEOUT);
         c.reply(f, null);
@@ -120,7 +119,7 @@ final class Requests implements ControlServer.Handler {
 
     private void passThrough(ControlServer.Connection c, Frame f) {
         ready();
-        if (monitor.paused()) {
+        if (monitor.lifecycle().isPaused()) {
             // the guest is frozen: answer now instead of after the agent deadline
             c.fail(f, 11, "the container is paused: its VM is frozen until resume");
             return;
@@ -138,11 +137,11 @@ final class Requests implements ControlServer.Handler {
      */
     private void exec(ControlServer.Connection c, Frame f) {
         ready();
-        if (monitor.paused()) {
+        if (monitor.lifecycle().isPaused()) {
             c.fail(f, 11, "cannot exec in a paused container: its VM is frozen until resume");
             return;
         }
-        if (monitor.exited().isDone()) {
+        if (monitor.lifecycle().isStopped() || monitor.exited().isDone()) {
             c.fail(f, 3, "cannot exec in a stopped container");
             return;
         }

@@ -1,6 +1,7 @@
 package io.cocoon.monitor;
 
 import io.cocoon.core.agent.Proto;
+import io.cocoon.core.control.ExecSession;
 import io.cocoon.core.agent.Tlv;
 import java.time.Duration;
 import java.util.List;
@@ -13,33 +14,13 @@ import sun.misc.Signal;
  */
 public final class Signals {
     /**
-     * QUIT is not among them: HotSpot owns it (thread dumps, kept off the container's stdout by
+     * The same set an exec relay forwards ({@link ExecSession#FORWARDED}). QUIT is not among
+     * them: HotSpot owns it (thread dumps, kept off the container's stdout by
      * -XX:-DisplayVMOutput in jlink/jvm.options). Engines signal through {@code cocoon kill}.
      */
-    static final List<String> FORWARDED = List.of("TERM", "INT", "HUP", "USR1", "USR2", "CONT", "ALRM", "PIPE");
+    static final List<String> FORWARDED = ExecSession.FORWARDED;
 
     private Signals() {}
-
-    /**
-     * For a process standing for a guest process (exec relay, foreground exec): signals to this
-     * pid go to guest process {@code procId} through the control connection.
-     */
-    public static void forwardTo(io.cocoon.core.agent.AgentClient control, int procId) {
-        for (String name : FORWARDED) {
-            try {
-                Signal.handle(new Signal(name), s -> Thread.ofVirtual().start(() -> {
-                    try {
-                        control.request(Proto.SIGNAL, new Tlv.Writer().u32(Proto.T_PROC_ID, procId).u32(Proto.T_SIGNAL, s.getNumber()),
-                                Duration.ofSeconds(5));
-                    } catch (RuntimeException e) {
-                        // the process is gone; nothing to deliver
-                    }
-                }));
-            } catch (IllegalArgumentException e) {
-                // not available on this JVM
-            }
-        }
-    }
 
     public static void forwardTo(Monitor monitor) {
         for (String name : FORWARDED) {

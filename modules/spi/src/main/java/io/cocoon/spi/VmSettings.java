@@ -13,6 +13,9 @@ import java.util.Map;
  * {@link #sources()} records which file each came from, for the log.
  */
 public final class VmSettings {
+    /** How long a guest may take from launch to the agent's answer, unless configured. */
+    public static final long DEFAULT_BOOT_TIMEOUT_MS = 30_000;
+
     private String hypervisor;
     private Path hypervisorPath;
     private final List<String> hypervisorParams = new ArrayList<>();
@@ -25,6 +28,7 @@ public final class VmSettings {
     private int vcpus = 1;
     private long memoryMiB = 256;
     private String accelerator = "auto";
+    private long bootTimeoutMs = DEFAULT_BOOT_TIMEOUT_MS;
     private List<String> template = List.of();
     private Path templateSource;
     private final Map<String, String> sources = new LinkedHashMap<>();
@@ -70,6 +74,10 @@ public final class VmSettings {
     /** {@code auto} (KVM when usable, else TCG), {@code kvm} or {@code tcg}. */
     public String accelerator() { return accelerator; }
     public void accelerator(String a) { accelerator = a; }
+
+    /** Deadline from launching the hypervisor to the agent's HELLO answer, in ms. */
+    public long bootTimeoutMs() { return bootTimeoutMs; }
+    public void bootTimeoutMs(long ms) { bootTimeoutMs = ms; }
 
     /**
      * Lines of a cc-oci-runtime {@code hypervisor.args} template (one argument per line, with

@@ -1,7 +1,6 @@
 package io.cocoon.cli.command;
 
 import io.cocoon.cli.support.Command;
-import io.cocoon.cli.support.Containers;
 import io.cocoon.cli.support.Context;
 import io.cocoon.cli.args.Args;
 import io.cocoon.cli.args.Opt;
@@ -40,7 +39,7 @@ public final class CheckpointCommand implements Command {
     @Override
     public int run(Context ctx, Args args) {
         String id = args.id(name());
-        Containers.read(ctx.store(), id);
+        ctx.runtime().open(id);
         throw new CocoonException("checkpoint is not supported by this version of cocoon (VM snapshots of containers with 9p shares are not possible yet)");
     }
 }

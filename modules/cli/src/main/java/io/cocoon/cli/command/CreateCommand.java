@@ -1,12 +1,9 @@
 package io.cocoon.cli.command;
 
-import io.cocoon.cli.support.Command;
-import io.cocoon.cli.support.Context;
-import io.cocoon.cli.support.Creation;
-import io.cocoon.cli.support.MonitorProcess;
 import io.cocoon.cli.args.Args;
 import io.cocoon.cli.args.Opt;
-import java.nio.file.Path;
+import io.cocoon.cli.support.Command;
+import io.cocoon.cli.support.Context;
 import java.util.List;
 
 /**
@@ -40,8 +37,7 @@ public final class CreateCommand implements Command {
         String id = args.id(name());
         args.exactly(name(), 1, usage());
         RunCommand.checkPreserveFds(args);
-        Creation.Prepared p = Creation.prepare(ctx, id, Path.of(args.value("bundle", ".")), args.value("console-socket"), true);
-        MonitorProcess.launchAndWait(ctx, p, args.has("pid-file") ? Path.of(args.value("pid-file")) : null, false);
+        ctx.runtime().create(RunCommand.createOptions(id, args, true), false);
         return 0;
     }
 }

@@ -4,6 +4,7 @@ import io.cocoon.cli.support.Command;
 import io.cocoon.cli.support.Context;
 import io.cocoon.cli.args.Args;
 import io.cocoon.core.config.CocoonHome;
+import io.cocoon.core.container.GuestImages;
 import io.cocoon.guest.GuestAssets;
 import io.cocoon.spi.Driver;
 import io.cocoon.spi.HostCheck;
@@ -36,7 +37,7 @@ public final class DoctorCommand implements Command {
             }
         }
         try {
-            GuestAssets.Assets a = GuestAssets.resolve(null, null);
+            GuestImages.GuestImage a = GuestAssets.resolve(null, null);
             checks.add(HostCheck.ok("guest kernel", a.kernel() + " (" + size(a.kernel()) + ")"));
             checks.add(HostCheck.ok("guest initramfs", a.initrd() + " (" + size(a.initrd()) + ")"));
         } catch (RuntimeException e) {

@@ -1,16 +1,14 @@
 package io.cocoon.cli.command;
 
-import io.cocoon.cli.support.Command;
-import io.cocoon.cli.support.Containers;
-import io.cocoon.cli.support.Context;
 import io.cocoon.cli.args.Args;
 import io.cocoon.cli.args.Opt;
-import io.cocoon.core.agent.Proto;
-import io.cocoon.core.agent.Tlv;
-import io.cocoon.core.control.ControlClient;
+import io.cocoon.cli.support.Command;
+import io.cocoon.cli.support.Context;
+import io.cocoon.cli.support.JsonOutput;
+import io.cocoon.core.container.Container;
+import io.cocoon.core.model.ContainerStats;
+import io.cocoon.core.model.GuestStats;
 import io.cocoon.spi.CocoonException;
-import io.cocoon.spi.json.Json;
-import io.cocoon.spi.oci.State;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,65 +31,53 @@ public final class EventsCommand implements Command {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public int run(Context ctx, Args args) throws InterruptedException {
         String id = args.id(name());
         args.exactly(name(), 1, usage());
         Duration interval = interval(args.value("interval", "5s"));
+        Container c = ctx.runtime().open(id);
         while (true) {
-            String status = Containers.status(Containers.read(ctx.store(), id));
-            if (State.STOPPED.equals(status)) {
-                if (args.flag("stats")) throw new CocoonException("container not running");
-                return 0;
-            }
-            Tlv.Fields r;
-            Object vm = null;
-            try (ControlClient c = ControlClient.connect(ctx.store().socketDir(id), id, Duration.ofSeconds(5))) {
-                r = c.call(Proto.STATS, new Tlv.Writer(), Duration.ofSeconds(30));
-                // the hypervisor's view (QMP), beside the guest cgroup's figures
-                try {
-                    vm = Json.parse(c.call(Proto.C_VMSTATS, new Tlv.Writer(), Duration.ofSeconds(10)).str(Proto.T_MESSAGE).orElse("{}"));
-                } catch (RuntimeException e) {
-                    ctx.log().debug("vm stats: " + e.getMessage());
-                }
+            if (!args.flag("stats") && c.refresh().status().isStopped()) return 0;
+            ContainerStats s;
+            try {
+                s = c.stats();
             } catch (CocoonException e) {
-                if (!args.flag("stats") && State.STOPPED.equals(Containers.status(ctx.store().read(id)))) return 0;
+                if (!args.flag("stats") && c.refresh().status().isStopped()) return 0;
                 throw e;
             }
-            Map<String, Object> event = event(id, r);
-            if (vm != null) ((Map<String, Object>) event.get("data")).put("vm", vm);
-            ctx.out().println(Json.write(event));
-            ctx.out().flush();
+            JsonOutput.line(ctx.out(), event(id, s));
             if (args.flag("stats")) return 0;
             Thread.sleep(interval.toMillis());
         }
     }
 
-    /** runc's {@code {"type":"stats","id":...,"data":{cpu, memory, pids, ...}}}. */
-    static Map<String, Object> event(String id, Tlv.Fields r) {
+    /** runc's {@code {"type":"stats","id":...,"data":{cpu, memory, pids, ...}}}, plus the hypervisor's view. */
+    static Map<String, Object> event(String id, ContainerStats s) {
+        GuestStats g = s.guest();
         Map<String, Object> usage = new LinkedHashMap<>();
-        usage.put("total", r.u64(Proto.T_CPU_NS).orElse(0L));
-        usage.put("kernel", r.u64(Proto.T_CPU_SYSTEM_NS).orElse(0L));
-        usage.put("user", r.u64(Proto.T_CPU_USER_NS).orElse(0L));
+        usage.put("total", g.cpuTotalNs());
+        usage.put("kernel", g.cpuSystemNs());
+        usage.put("user", g.cpuUserNs());
         Map<String, Object> cpu = new LinkedHashMap<>();
         cpu.put("usage", usage);
         cpu.put("throttling", Map.of());
         Map<String, Object> mem = new LinkedHashMap<>();
-        mem.put("limit", r.u64(Proto.T_MEM_LIMIT).orElse(0L));
-        mem.put("usage", r.u64(Proto.T_MEM_USAGE).orElse(0L));
+        mem.put("limit", g.memoryLimit());
+        mem.put("usage", g.memoryUsage());
         Map<String, Object> memory = new LinkedHashMap<>();
-        memory.put("cache", r.u64(Proto.T_MEM_CACHE).orElse(0L));
+        memory.put("cache", g.memoryCache());
         memory.put("usage", mem);
         Map<String, Object> raw = new LinkedHashMap<>();
-        raw.put("vm_total", r.u64(Proto.T_MEM_TOTAL).orElse(0L));
-        raw.put("vm_available", r.u64(Proto.T_MEM_AVAILABLE).orElse(0L));
+        raw.put("vm_total", g.vmMemoryTotal());
+        raw.put("vm_available", g.vmMemoryAvailable());
         memory.put("raw", raw);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("cpu", cpu);
         data.put("memory", memory);
-        data.put("pids", Map.of("current", r.u64(Proto.T_PIDS).orElse(0L)));
+        data.put("pids", Map.of("current", g.pids()));
         data.put("blkio", Map.of());
         data.put("hugetlb", Map.of());
+        if (!s.hypervisor().isEmpty()) data.put("vm", s.hypervisor());
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("type", "stats");
         e.put("id", id);

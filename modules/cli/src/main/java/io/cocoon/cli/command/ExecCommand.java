@@ -1,25 +1,16 @@
 package io.cocoon.cli.command;
 
-import io.cocoon.cli.support.Command;
-import io.cocoon.cli.support.Containers;
-import io.cocoon.cli.support.Context;
-import io.cocoon.cli.support.ExecProcess;
-import io.cocoon.cli.support.MonitorProcess;
-import io.cocoon.cli.support.SelfLauncher;
 import io.cocoon.cli.args.Args;
 import io.cocoon.cli.args.Opt;
-import io.cocoon.core.agent.Tlv;
-import io.cocoon.core.state.AtomicFiles;
-import io.cocoon.core.state.ContainerRecord;
+import io.cocoon.cli.support.Command;
+import io.cocoon.cli.support.Context;
+import io.cocoon.core.container.Container;
+import io.cocoon.core.container.ContainerRuntime;
+import io.cocoon.core.model.ExecOptions;
 import io.cocoon.monitor.ContainerStdio;
-import io.cocoon.monitor.ExecSession;
-import io.cocoon.spi.CocoonException;
-import io.cocoon.spi.oci.State;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@code exec}: runs another process in the container's VM. In the foreground this process
@@ -57,84 +48,19 @@ public final class ExecCommand implements Command {
     public int run(Context ctx, Args args) throws IOException {
         String id = args.id(name());
         RunCommand.checkPreserveFds(args);
-        ContainerRecord r = Containers.read(ctx.store(), id);
-        String status = Containers.status(r);
-        if (State.STOPPED.equals(status)) throw new CocoonException("cannot exec in a stopped container");
-        if (State.PAUSED.equals(status) && !args.flag("ignore-paused")) throw new CocoonException("cannot exec in a paused container");
-        ExecProcess.Built p = ExecProcess.build(ctx, id, args);
+        Container c = ctx.runtime().open(id);
+        List<String> rest = args.positional().subList(1, args.positional().size());
+        ExecOptions o = new ExecOptions(args.has("process") ? Path.of(args.value("process")) : null, List.copyOf(rest),
+                args.values("env"), args.flag("tty"), args.value("cwd"), args.value("user"), args.values("additional-gids"),
+                args.values("cap"), args.flag("no-new-privs"), args.flag("ignore-paused"));
         String socket = args.value("console-socket");
-        if (p.terminal() && args.flag("detach") && socket == null) {
-            throw new CocoonException("cannot allocate tty if cocoon will detach without setting console socket");
+        Path pidFile = args.has("pid-file") ? Path.of(args.value("pid-file")) : null;
+        if (args.flag("detach")) {
+            c.execDetached(o, socket, pidFile);
+            return 0;
         }
-        if (!p.terminal() && socket != null) {
-            throw new CocoonException("cannot use console socket if the process does not have a terminal");
-        }
-        if (args.flag("detach")) return detach(ctx, id, p.payload(), args, p.terminal());
-        ContainerStdio stdio = stdio(p.terminal(), socket);
-        try {
-            return ExecSession.run(ctx.store().socketDir(id), id, p.payload(), stdio, pid -> {
-                if (args.has("pid-file")) MonitorProcess.writePidFile(Path.of(args.value("pid-file")), ProcessHandle.current().pid());
-            });
-        } finally {
-            stdio.close();
-        }
-    }
-
-    static ContainerStdio stdio(boolean terminal, String socket) throws IOException {
-        if (!terminal) return ContainerStdio.inherited();
-        return socket != null ? ContainerStdio.consoleSocket(socket) : ContainerStdio.ownTerminal();
-    }
-
-    /** Starts the relay process and returns once it has started the guest process. */
-    private static int detach(Context ctx, String id, Tlv.Writer payload, Args args, boolean terminal) throws IOException {
-        Path dir = ctx.store().dir(id);
-        String tag = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        Path req = dir.resolve("exec-" + tag + ".req");
-        AtomicFiles.write(req, payload.toBytes());
-        Path pidFile = args.has("pid-file") ? Path.of(args.value("pid-file")).toAbsolutePath() : dir.resolve("exec-" + tag + ".pid");
-        Files.deleteIfExists(pidFile);
-        List<String> cmd = SelfLauncher.command();
-        cmd.addAll(ctx.global().forChild());
-        cmd.add("exec-relay");
-        cmd.addAll(List.of("--pid-file", pidFile.toString()));
-        if (args.has("console-socket")) cmd.addAll(List.of("--console-socket", args.value("console-socket")));
-        cmd.addAll(List.of(id, req.toString()));
-        // started detached (see SelfLauncher.detached): the engine's subreaper, not this JVM, reaps it
-        ProcessBuilder pb = new ProcessBuilder(SelfLauncher.detached(cmd));
-        if (terminal) {
-            // the process's stdio is the pty: the relay must not keep the caller's pipes open
-            pb.redirectInput(new java.io.File("/dev/null")).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD);
-        } else {
-            pb.inheritIO();
-        }
-        Process launcher = pb.start();
-        try {
-            launcher.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        Path failed = Path.of(req + ".err");
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!Files.exists(pidFile)) {
-            if (Files.exists(failed)) {
-                String why = Files.readString(failed).trim();
-                Files.deleteIfExists(failed);
-                Files.deleteIfExists(req);
-                throw new CocoonException(why);
-            }
-            if (System.currentTimeMillis() > deadline) {
-                Files.deleteIfExists(req);
-                throw new CocoonException("exec failed: the process did not start within 60 s");
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CocoonException("interrupted");
-            }
-        }
-        if (!args.has("pid-file")) Files.deleteIfExists(pidFile);
-        return 0;
+        return c.exec(o, socket, ContainerStdio.factory(socket), pid -> {
+            if (pidFile != null) ContainerRuntime.writePidFile(pidFile, ProcessHandle.current().pid());
+        });
     }
 }

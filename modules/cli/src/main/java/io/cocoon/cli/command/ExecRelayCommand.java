@@ -1,17 +1,12 @@
 package io.cocoon.cli.command;
 
-import io.cocoon.cli.support.Command;
-import io.cocoon.cli.support.Context;
-import io.cocoon.cli.support.MonitorProcess;
 import io.cocoon.cli.args.Args;
 import io.cocoon.cli.args.Opt;
-import io.cocoon.core.agent.Proto;
-import io.cocoon.core.agent.Tlv;
+import io.cocoon.cli.support.Command;
+import io.cocoon.cli.support.Context;
 import io.cocoon.monitor.ContainerStdio;
-import io.cocoon.monitor.ExecSession;
 import io.cocoon.monitor.posix.Posix;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -34,29 +29,8 @@ public final class ExecRelayCommand implements Command {
     public int run(Context ctx, Args args) throws IOException {
         String id = args.id(name());
         args.exactly(name(), 2, usage());
-        Path req = Path.of(args.positional().get(1));
-        Path pidFile = Path.of(args.value("pid-file"));
-        boolean[] started = new boolean[1];
-        try {
-            byte[] payload = Files.readAllBytes(req);
-            Files.deleteIfExists(req);
-            Posix.setsid();
-            boolean terminal = Tlv.Fields.parse(payload).has(Proto.P_TERMINAL);
-            ContainerStdio stdio = ExecCommand.stdio(terminal, args.value("console-socket"));
-            Tlv.Writer process = new Tlv.Writer();
-            Tlv.Fields.parse(payload).all().forEach(f -> process.bytes(f.tag(), f.value()));
-            try {
-                return ExecSession.run(ctx.store().socketDir(id), id, process, stdio, pid -> {
-                    MonitorProcess.writePidFile(pidFile, ProcessHandle.current().pid());
-                    started[0] = true;
-                });
-            } finally {
-                stdio.close();
-            }
-        } catch (IOException | RuntimeException e) {
-            // before the process started, the waiting exec command reports the failure
-            if (!started[0]) io.cocoon.core.state.AtomicFiles.write(Path.of(req + ".err"), String.valueOf(e.getMessage()));
-            throw e;
-        }
+        Posix.setsid();
+        return ctx.runtime().relayExec(id, Path.of(args.positional().get(1)),
+                ContainerStdio.factory(args.value("console-socket")), Path.of(args.value("pid-file")));
     }
 }

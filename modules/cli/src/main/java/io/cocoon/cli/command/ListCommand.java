@@ -1,13 +1,13 @@
 package io.cocoon.cli.command;
 
-import io.cocoon.cli.support.Command;
-import io.cocoon.cli.support.Containers;
-import io.cocoon.cli.support.Context;
 import io.cocoon.cli.args.Args;
 import io.cocoon.cli.args.Opt;
+import io.cocoon.cli.support.Command;
+import io.cocoon.cli.support.Context;
+import io.cocoon.cli.support.JsonOutput;
+import io.cocoon.core.container.Container;
 import io.cocoon.core.state.ContainerRecord;
 import io.cocoon.spi.CocoonException;
-import io.cocoon.spi.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,22 +33,16 @@ public final class ListCommand implements Command {
         String format = args.value("format", "table");
         if (!format.equals("table") && !format.equals("json")) throw new CocoonException("invalid format option \"" + format + "\"");
         boolean all = args.flag("all");
-        List<ContainerRecord> records = new ArrayList<>();
-        for (String id : ctx.store().list()) {
-            try {
-                records.add(ctx.store().read(id));
-            } catch (CocoonException e) {
-                ctx.log().warn(e.getMessage()); // half-created or foreign directory
-            }
-        }
+        List<Container> containers = ctx.runtime().list();
         if (args.flag("quiet")) {
-            records.forEach(r -> ctx.out().println(r.id()));
+            containers.forEach(c -> ctx.out().println(c.id()));
             return 0;
         }
         if (format.equals("json")) {
             List<Object> out = new ArrayList<>();
-            for (ContainerRecord r : records) {
-                Map<String, Object> m = Containers.stateJson(r);
+            for (Container c : containers) {
+                ContainerRecord r = c.record();
+                Map<String, Object> m = c.state();
                 if (all) {
                     m.put("hypervisor", r.hypervisor());
                     m.put("kernel", r.kernel());
@@ -56,14 +50,15 @@ public final class ListCommand implements Command {
                 }
                 out.add(m);
             }
-            ctx.out().println(Json.write(out));
+            JsonOutput.line(ctx.out(), out);
             return 0;
         }
         List<String[]> rows = new ArrayList<>();
         rows.add(all ? new String[] {"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER", "HYPERVISOR", "KERNEL", "IMAGE"}
                 : new String[] {"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"});
-        for (ContainerRecord r : records) {
-            Map<String, Object> m = Containers.stateJson(r);
+        for (Container c : containers) {
+            ContainerRecord r = c.record();
+            Map<String, Object> m = c.state();
             List<String> row = new ArrayList<>(List.of(r.id(), String.valueOf(m.get("pid")), String.valueOf(m.get("status")),
                     r.bundle(), r.created(), r.owner()));
             if (all) row.addAll(List.of(dash(r.hypervisor()), dash(r.kernel()), dash(r.image())));

@@ -1,11 +1,11 @@
 package io.cocoon.cli.command;
 
+import io.cocoon.cli.args.Args;
 import io.cocoon.cli.support.Command;
 import io.cocoon.cli.support.Context;
-import io.cocoon.cli.args.Args;
+import io.cocoon.core.container.LaunchSpec;
 import io.cocoon.core.state.ContainerFiles;
 import io.cocoon.monitor.ContainerStdio;
-import io.cocoon.monitor.LaunchSpec;
 import io.cocoon.monitor.Monitor;
 import io.cocoon.monitor.MonitorLog;
 import io.cocoon.monitor.Signals;
@@ -28,17 +28,14 @@ public final class MonitorCommand implements Command {
         String id = args.id(name());
         Posix.setsid();
         MonitorLog.configure(ctx.store().dir(id).resolve(ContainerFiles.MONITOR_LOG), ctx.global().debug(), true);
-        LaunchSpec launch = Monitor.readLaunch(ctx.store(), id);
+        LaunchSpec launch = LaunchSpec.read(ctx.store().dir(id));
         Monitor m = new Monitor(ctx.store(), launch, ctx::plugins);
         Signals.forwardTo(m);
         return m.run(() -> {
-            try {
-                if (!launch.terminal()) return ContainerStdio.inherited();
-                if (launch.consoleSocket() == null) throw new CocoonException("process.terminal needs --console-socket when detached");
-                return ContainerStdio.consoleSocket(launch.consoleSocket());
-            } catch (IOException e) {
-                throw new CocoonException(e.getMessage());
+            if (launch.terminal() && launch.consoleSocket() == null) {
+                throw new CocoonException("process.terminal needs --console-socket when detached");
             }
+            return ContainerStdio.factory(launch.consoleSocket()).open(launch.terminal());
         }, false);
     }
 }

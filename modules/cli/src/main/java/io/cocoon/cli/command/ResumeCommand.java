@@ -1,12 +1,10 @@
 package io.cocoon.cli.command;
 
+import io.cocoon.cli.args.Args;
 import io.cocoon.cli.support.Command;
 import io.cocoon.cli.support.Context;
-import io.cocoon.cli.args.Args;
-import io.cocoon.core.agent.Proto;
-import io.cocoon.spi.oci.State;
 
-/** {@code resume <id>}: lets the paused VM run again. Fast path. */
+/** {@code resume <id>}: lets the VM's vCPUs run again. Fast path. */
 public final class ResumeCommand implements Command {
     @Override public String name() { return "resume"; }
     @Override public String usage() { return "<container-id>"; }
@@ -14,6 +12,9 @@ public final class ResumeCommand implements Command {
 
     @Override
     public int run(Context ctx, Args args) {
-        return PauseCommand.toggle(ctx, args, name(), Proto.C_RESUME, State.PAUSED, "container not paused");
+        String id = args.id(name());
+        args.exactly(name(), 1, usage());
+        ctx.runtime().open(id).resume();
+        return 0;
     }
 }

@@ -1,10 +1,9 @@
 package io.cocoon.cli.command;
 
-import io.cocoon.cli.support.Command;
-import io.cocoon.cli.support.Containers;
-import io.cocoon.cli.support.Context;
 import io.cocoon.cli.args.Args;
-import io.cocoon.spi.json.Json;
+import io.cocoon.cli.support.Command;
+import io.cocoon.cli.support.Context;
+import io.cocoon.cli.support.JsonOutput;
 
 /** {@code state <id>}: the container's state as JSON. Fast path: no plugins, no databind. */
 public final class StateCommand implements Command {
@@ -16,7 +15,7 @@ public final class StateCommand implements Command {
     public int run(Context ctx, Args args) {
         String id = args.id(name());
         args.exactly(name(), 1, usage());
-        ctx.out().println(Json.pretty(Containers.stateJson(Containers.read(ctx.store(), id))));
+        JsonOutput.document(ctx.out(), ctx.runtime().open(id).state());
         return 0;
     }
 }

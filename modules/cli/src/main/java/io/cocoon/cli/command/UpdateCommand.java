@@ -1,24 +1,16 @@
 package io.cocoon.cli.command;
 
-import io.cocoon.cli.support.Command;
-import io.cocoon.cli.support.Containers;
-import io.cocoon.cli.support.Context;
 import io.cocoon.cli.args.Args;
 import io.cocoon.cli.args.Opt;
-import io.cocoon.core.agent.Proto;
-import io.cocoon.core.agent.Tlv;
-import io.cocoon.core.control.ControlClient;
-import io.cocoon.core.oci.SpecParser;
-import io.cocoon.core.spec.ResourcesHandler;
-import io.cocoon.monitor.Monitor;
+import io.cocoon.cli.support.Command;
+import io.cocoon.cli.support.Context;
+import io.cocoon.core.container.ResourceFile;
+import io.cocoon.core.model.ResourceUpdate;
 import io.cocoon.spi.CocoonException;
-import io.cocoon.spi.oci.Linux;
-import io.cocoon.spi.oci.State;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import java.util.List;
 
@@ -54,7 +46,7 @@ public final class UpdateCommand implements Command {
     public int run(Context ctx, Args args) throws IOException {
         String id = args.id(name());
         args.exactly(name(), 1, usage());
-        Long memory = null, pids = null, quota = null, period = null, shares = null;
+        ResourceUpdate u = ResourceUpdate.NONE;
         if (args.has("resources")) {
             String f = args.value("resources");
             byte[] json;
@@ -63,67 +55,19 @@ public final class UpdateCommand implements Command {
             } catch (NoSuchFileException e) {
                 throw new CocoonException("resources file " + f + " does not exist");
             }
-            Linux.Resources r = SpecParser.resources(SpecParser.tree(json, f.equals("-") ? "stdin" : f), "");
-            if (r.memory() != null) memory = r.memory().limit();
-            if (r.pids() != null) pids = r.pids().limit();
-            if (r.cpu() != null) {
-                quota = r.cpu().quota();
-                period = r.cpu().period();
-                shares = r.cpu().shares();
-                if (r.cpu().cpus() != null && !r.cpu().cpus().isEmpty()) throw refuse("cpu.cpus (cpuset)");
-                if (r.cpu().mems() != null && !r.cpu().mems().isEmpty()) throw refuse("cpu.mems (cpuset)");
-                if (r.cpu().realtimeRuntime() != null && r.cpu().realtimeRuntime() != 0) throw refuse("cpu.realtimeRuntime");
-            }
-            if (r.blockIO() != null && !r.blockIO().isEmpty()) throw refuse("blockIO");
-            if (!r.hugepageLimits().isEmpty()) throw refuse("hugepageLimits");
+            u = ResourceFile.parse(json, f.equals("-") ? "stdin" : f);
         }
         for (String unsupported : List.of("cpuset-cpus", "cpuset-mems", "blkio-weight", "kernel-memory", "kernel-memory-tcp",
                 "cpu-rt-period", "cpu-rt-runtime", "l3-cache-schema", "mem-bw-schema")) {
-            if (args.has(unsupported)) throw refuse("--" + unsupported);
+            if (args.has(unsupported)) throw ResourceFile.refuse("--" + unsupported);
         }
-        if (args.has("memory")) memory = num(args, "memory");
-        if (args.has("pids-limit")) pids = num(args, "pids-limit");
-        if (args.has("cpu-quota")) quota = num(args, "cpu-quota");
-        if (args.has("cpu-period")) period = num(args, "cpu-period");
-        if (args.has("cpu-share")) shares = num(args, "cpu-share");
-        String status = Containers.status(Containers.read(ctx.store(), id));
-        if (State.STOPPED.equals(status)) throw new CocoonException("container not running");
-        Tlv.Writer w = new Tlv.Writer();
-        boolean any = false;
-        if (memory != null && memory != 0) {
-            long vmMiB = Monitor.readLaunch(ctx.store(), id).vm().memoryMiB();
-            long max = (vmMiB - ResourcesHandler.GUEST_OVERHEAD_MIB) << 20;
-            if (memory > max) {
-                throw new CocoonException("cannot raise the memory limit to " + (memory >> 20) + " MiB: the VM booted with "
-                        + vmMiB + " MiB (at most " + (max >> 20) + " MiB for the container)");
-            }
-            w.u64(Proto.T_CGROUP_MEMORY_MAX, memory < 0 ? 0 : memory);
-            any = true;
-        }
-        if (pids != null && pids != 0) {
-            w.u64(Proto.T_CGROUP_PIDS_MAX, pids < 0 ? 0 : pids);
-            any = true;
-        }
-        if (quota != null || period != null) {
-            long p = period == null || period == 0 ? 100_000 : period;
-            w.str(Proto.T_CPU_MAX, (quota == null || quota <= 0 ? "max" : quota.toString()) + " " + p);
-            any = true;
-        }
-        if (shares != null && shares != 0) {
-            // cgroup v1 shares (2..262144) to v2 weight (1..10000), the conversion runc and crun use
-            long weight = 1 + ((Math.max(2, Math.min(262144, shares)) - 2) * 9999) / 262142;
-            w.u64(Proto.T_CPU_WEIGHT, weight);
-            any = true;
-        }
-        if (!any) return 0;
-        try (ControlClient c = ControlClient.connect(ctx.store().socketDir(id), id, Duration.ofSeconds(5))) {
-            c.call(Proto.UPDATE, w, Duration.ofSeconds(30));
-        }
+        if (args.has("memory")) u = u.withMemory(num(args, "memory"));
+        if (args.has("pids-limit")) u = u.withPids(num(args, "pids-limit"));
+        if (args.has("cpu-quota")) u = u.withCpuQuota(num(args, "cpu-quota"));
+        if (args.has("cpu-period")) u = u.withCpuPeriod(num(args, "cpu-period"));
+        if (args.has("cpu-share")) u = u.withCpuShares(num(args, "cpu-share"));
+        ctx.runtime().open(id).update(u);
         return 0;
-    }
-
-    private static CocoonException refuse(String what) {
-        return new CocoonException("update: " + what + " cannot be changed for a container in a VM");
     }
 
     private static long num(Args a, String name) {
@@ -133,5 +77,4 @@ public final class UpdateCommand implements Command {
             throw new CocoonException("--" + name + " " + a.value(name) + ": must be a number");
         }
     }
-
 }

@@ -23,7 +23,7 @@ public final class AnnotationsHandler implements SpecHandler {
     public static final String ACCEL = "io.cocoon.vm.accel";
     public static final String NETWORK = "io.cocoon.network";
     public static final String STORAGE = "io.cocoon.storage";
-    /** Boot deadline in ms (read by create). */
+    /** Boot deadline in ms, at least 1000. */
     public static final String BOOT_TIMEOUT = "io.cocoon.vm.boot_timeout";
     /** Keys plugins own (checked by their handlers) are not warned about. */
     public static final String PLUGIN_PREFIX = "io.cocoon.plugin.";
@@ -54,6 +54,7 @@ public final class AnnotationsHandler implements SpecHandler {
                     if (!List.of("auto", "kvm", "tcg").contains(value)) throw new SpecException(path, "must be auto, kvm or tcg");
                     vm.accelerator(value);
                 }
+                case BOOT_TIMEOUT -> vm.bootTimeoutMs(Math.max(1000, positive(value, path, Long.MAX_VALUE)));
                 default -> {
                     if (!KNOWN.contains(key) && !key.startsWith(PLUGIN_PREFIX)) plan.warn(path, "unknown Cocoon annotation ignored");
                 }

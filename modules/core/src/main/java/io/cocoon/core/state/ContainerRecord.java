@@ -2,7 +2,6 @@ package io.cocoon.core.state;
 
 import io.cocoon.spi.json.Json;
 import io.cocoon.spi.json.JsonValues;
-import io.cocoon.spi.oci.State;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,7 +18,7 @@ import java.util.Map;
 public record ContainerRecord(
         String ociVersion,
         String id,
-        String status,
+        ContainerStatus status,
         long pid,
         long pidStart,
         String bundle,
@@ -36,7 +35,7 @@ public record ContainerRecord(
         String accel,
         Integer exitStatus) {
 
-    public ContainerRecord withStatus(String s) {
+    public ContainerRecord withStatus(ContainerStatus s) {
         return new ContainerRecord(ociVersion, id, s, pid, pidStart, bundle, rootfs, created, owner, annotations,
                 hypervisor, vmPid, vmPidStart, kernel, initrd, image, accel, exitStatus);
     }
@@ -51,22 +50,38 @@ public record ContainerRecord(
                 hv, p, start, kern, rd, image, acc, exitStatus);
     }
 
-    public ContainerRecord withExit(String s, Integer exit) {
+    public ContainerRecord withExit(ContainerStatus s, Integer exit) {
         return new ContainerRecord(ociVersion, id, s, pid, pidStart, bundle, rootfs, created, owner, annotations,
                 hypervisor, vmPid, vmPidStart, kernel, initrd, image, accel, exit);
     }
 
-    /** The OCI state, with the given effective status; pid is 0 once stopped, as runc does. */
-    public State toState(String effectiveStatus) {
-        long p = State.STOPPED.equals(effectiveStatus) ? 0 : pid;
-        return new State(ociVersion, id, effectiveStatus, p, bundle, annotations);
+    /**
+     * The container's state as JSON, the one place it is built: the OCI state (what hooks get
+     * on stdin) and, with {@code runcFields}, runc's {@code state} output, which adds rootfs,
+     * created and owner. {@code effective} is the reported status (see
+     * {@link ContainerStatus#effective}); the pid is 0 once stopped, as runc reports it.
+     */
+    public Map<String, Object> stateJson(ContainerStatus effective, boolean runcFields) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ociVersion", ociVersion);
+        m.put("id", id);
+        m.put("pid", effective.reportedPid(pid));
+        m.put("status", effective.oci());
+        m.put("bundle", bundle);
+        if (runcFields) {
+            m.put("rootfs", rootfs);
+            m.put("created", created);
+        }
+        if (!annotations.isEmpty()) m.put("annotations", annotations);
+        if (runcFields) m.put("owner", owner);
+        return m;
     }
 
     public String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ociVersion", ociVersion);
         m.put("id", id);
-        m.put("status", status);
+        m.put("status", status.oci());
         m.put("pid", pid);
         m.put("pidStart", pidStart);
         m.put("bundle", bundle);
@@ -92,7 +107,7 @@ public record ContainerRecord(
         return new ContainerRecord(
                 JsonValues.string(m, "ociVersion").orElse(""),
                 JsonValues.string(m, "id").orElse(""),
-                JsonValues.string(m, "status").orElse(State.STOPPED),
+                ContainerStatus.of(JsonValues.string(m, "status").orElse("")),
                 JsonValues.number(m, "pid").orElse(0L),
                 JsonValues.number(m, "pidStart").orElse(0L),
                 JsonValues.string(m, "bundle").orElse(""),

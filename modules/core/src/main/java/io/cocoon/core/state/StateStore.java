@@ -69,7 +69,7 @@ public final class StateStore {
                 try {
                     Files.createDirectory(d);
                 } catch (FileAlreadyExistsException e) {
-                    throw new CocoonException("container with id " + id + " already exists");
+                    throw ContainerError.exists(id);
                 }
                 return lockFile(d.resolve(".lock"), "container " + id);
             }
@@ -90,8 +90,8 @@ public final class StateStore {
         return l;
     }
 
-    public static CocoonException notFound(String id) {
-        return new CocoonException("container " + id + " does not exist");
+    public static ContainerError notFound(String id) {
+        return ContainerError.notFound(id);
     }
 
     public ContainerRecord read(String id) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ContainerIdTest {
     @ParameterizedTest
     @ValueSource(strings = {"a", "web-1", "my_container.v2", "c+d", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-            "...", ".hidden", "-leading-dash", "A.B-C_D+E"})
+            "a...", "x.hidden", "a-trailing-", "A.B-C_D+E"})
     void acceptsValidIds(String id) {
         assertEquals(id, ContainerId.validate(id));
     }
@@ -25,7 +25,14 @@ class ContainerIdTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../x", "a/b", "/abs", ".", "..", "a b", "a:b", "é", "a\\b", "a*", "$(id)"})
+    @ValueSource(strings = {".s", ".lock", ".trash-x", "...", ".", "..", "-x", "--help", "-"})
+    void refusesIdsNamingTheRootsOwnFilesOrReadingAsFlags(String id) {
+        CocoonException e = assertThrows(CocoonException.class, () -> ContainerId.validate(id));
+        assertEquals("invalid container id \"" + id + "\": must not start with '.' or '-'", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../x", "a/b", "/abs", "a b", "a:b", "é", "a\\b", "a*", "$(id)"})
     void refusesUnsafeIds(String id) {
         CocoonException e = assertThrows(CocoonException.class, () -> ContainerId.validate(id));
         assertEquals("invalid container id \"" + id + "\": use letters, digits, _ + - . only", e.getMessage());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cocoon.spi.json.Json;
-import io.cocoon.spi.oci.State;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,7 @@ class ContainerRecordTest {
         Map<String, String> ann = new LinkedHashMap<>();
         ann.put("io.container.manager", "libpod");
         ann.put("quote\"d", "line\nbreak é");
-        return new ContainerRecord("1.2.0", "web-1", State.RUNNING, 4242, 987654321L, "/srv/bundle", "/srv/bundle/rootfs",
+        return new ContainerRecord("1.2.0", "web-1", ContainerStatus.RUNNING, 4242, 987654321L, "/srv/bundle", "/srv/bundle/rootfs",
                 "2024-05-01T10:20:30.123456789Z", "root", ann, "qemu-lite", 4343, 987654400L, "/k/vmlinuz", "/k/initrd.img",
                 "", "kvm", null);
     }
@@ -25,7 +25,7 @@ class ContainerRecordTest {
     void jsonRoundTrip() {
         ContainerRecord r = sample();
         assertEquals(r, ContainerRecord.fromJson(r.toJson()));
-        ContainerRecord exited = r.withExit(State.STOPPED, 137);
+        ContainerRecord exited = r.withExit(ContainerStatus.STOPPED, 137);
         assertEquals(exited, ContainerRecord.fromJson(exited.toJson()));
         assertEquals(137, ContainerRecord.fromJson(exited.toJson()).exitStatus());
     }
@@ -37,14 +37,14 @@ class ContainerRecordTest {
                 json);
         assertTrue(json.endsWith("}\n"));
         assertFalse(json.contains("exitStatus"));
-        assertEquals(0L, Json.parseObject(sample().withExit(State.STOPPED, 0).toJson()).get("exitStatus"));
+        assertEquals(0L, Json.parseObject(sample().withExit(ContainerStatus.STOPPED, 0).toJson()).get("exitStatus"));
     }
 
     @Test
     void missingFieldsGetDefaults() {
         ContainerRecord r = ContainerRecord.fromJson("{\"id\": \"x\", \"annotations\": {\"n\": 5}}");
         assertEquals("x", r.id());
-        assertEquals(State.STOPPED, r.status());
+        assertEquals(ContainerStatus.STOPPED, r.status());
         assertEquals(0, r.pid());
         assertEquals("", r.bundle());
         assertEquals(Map.of("n", "5"), r.annotations());
@@ -54,8 +54,8 @@ class ContainerRecordTest {
     @Test
     void withersChangeOnlyTheirFields() {
         ContainerRecord r = sample();
-        assertEquals(State.PAUSED, r.withStatus(State.PAUSED).status());
-        assertEquals(r.bundle(), r.withStatus(State.PAUSED).bundle());
+        assertEquals(ContainerStatus.PAUSED, r.withStatus(ContainerStatus.PAUSED).status());
+        assertEquals(r.bundle(), r.withStatus(ContainerStatus.PAUSED).bundle());
         ContainerRecord m = r.withMonitor(1, 2);
         assertEquals(1, m.pid());
         assertEquals(2, m.pidStart());
@@ -74,7 +74,12 @@ class ContainerRecordTest {
     @Test
     void stateHidesThePidOnceStopped() {
         ContainerRecord r = sample();
-        assertEquals(new State("1.2.0", "web-1", State.RUNNING, 4242, "/srv/bundle", r.annotations()), r.toState(State.RUNNING));
-        assertEquals(0, r.toState(State.STOPPED).pid());
+        Map<String, Object> running = r.stateJson(ContainerStatus.RUNNING, false);
+        assertEquals(List.of("ociVersion", "id", "pid", "status", "bundle", "annotations"), List.copyOf(running.keySet()));
+        assertEquals(4242L, running.get("pid"));
+        assertEquals("running", running.get("status"));
+        assertEquals(0L, r.stateJson(ContainerStatus.STOPPED, true).get("pid"));
+        assertEquals(List.of("ociVersion", "id", "pid", "status", "bundle", "rootfs", "created", "annotations", "owner"),
+                List.copyOf(r.stateJson(ContainerStatus.STOPPED, true).keySet()), "runc's state output order");
     }
 }

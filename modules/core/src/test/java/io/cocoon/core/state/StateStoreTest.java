@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cocoon.spi.CocoonException;
-import io.cocoon.spi.oci.State;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -31,7 +30,7 @@ class StateStoreTest {
 
     private static ContainerRecord record(String id) {
         ContainerRecord s = ContainerRecordTest.sample();
-        return new ContainerRecord(s.ociVersion(), id, State.CREATED, 0, 0, s.bundle(), s.rootfs(), s.created(), s.owner(),
+        return new ContainerRecord(s.ociVersion(), id, ContainerStatus.CREATED, 0, 0, s.bundle(), s.rootfs(), s.created(), s.owner(),
                 s.annotations(), s.hypervisor(), 0, 0, s.kernel(), s.initrd(), s.image(), s.accel(), null);
     }
 
@@ -59,9 +58,9 @@ class StateStoreTest {
         assertTrue(Files.isRegularFile(st.dir("a").resolve(".lock")));
 
         try (StateStore.Lock _ = st.lock("a")) {
-            st.write(record("a").withStatus(State.RUNNING));
+            st.write(record("a").withStatus(ContainerStatus.RUNNING));
         }
-        assertEquals(State.RUNNING, st.read("a").status());
+        assertEquals(ContainerStatus.RUNNING, st.read("a").status());
 
         Files.createDirectories(st.socketDir("a"));
         st.remove("a");

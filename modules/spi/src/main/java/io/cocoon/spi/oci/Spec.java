@@ -46,6 +46,11 @@ public record Spec(
                     rlimits, noNewPrivileges, apparmorProfile, oomScoreAdj, selinuxLabel);
         }
 
+        public Process withEnv(List<String> newEnv) {
+            return new Process(terminal, consoleSize, user, args, commandLine, newEnv, cwd, capabilities,
+                    rlimits, noNewPrivileges, apparmorProfile, oomScoreAdj, selinuxLabel);
+        }
+
         public Process withTerminal(boolean t) {
             return new Process(t, consoleSize, user, args, commandLine, env, cwd, capabilities,
                     rlimits, noNewPrivileges, apparmorProfile, oomScoreAdj, selinuxLabel);

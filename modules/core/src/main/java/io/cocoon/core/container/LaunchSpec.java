@@ -1,4 +1,7 @@
-package io.cocoon.monitor;
+package io.cocoon.core.container;
+
+import io.cocoon.core.cgroup.HostCgroup;
+import io.cocoon.spi.oci.Spec;
 
 import io.cocoon.spi.VmDevice;
 import io.cocoon.spi.VmPlan;
@@ -21,11 +24,18 @@ import java.util.Map;
  * @param consoleSocket runc's {@code --console-socket}, or null
  * @param hostLimits limits of the host cgroup that holds the monitor and the hypervisor
  * @param guestUpdate an UPDATE payload applied right after CREATE (CPU limits), or empty
+ * @param hooks the spec's hooks, parsed once by create: the monitor runs the create/start ones,
+ *     delete the poststop ones, and neither parses config.json again
  */
 public record LaunchSpec(String id, String ociVersion, String bundle, String rootfs, String hypervisor, VmPlan vm,
                          byte[] create, boolean terminal, String consoleSocket, long bootTimeoutMs,
                          String cgroupsPath, Map<String, String> annotations, HostCgroup.Limits hostLimits,
-                         byte[] guestUpdate) {
+                         byte[] guestUpdate, Spec.Hooks hooks) {
+
+    /** Reads {@code launch.json} from a container's state directory. */
+    public static LaunchSpec read(Path stateDir) throws java.io.IOException {
+        return fromJson(java.nio.file.Files.readString(stateDir.resolve(io.cocoon.core.state.ContainerFiles.LAUNCH)));
+    }
 
     public String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -44,6 +54,14 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
         m.put("hostLimits", Map.of("memoryBytes", hostLimits.memoryBytes(), "cpuQuota", hostLimits.cpuQuota(),
                 "cpuPeriod", hostLimits.cpuPeriod(), "cpuShares", hostLimits.cpuShares()));
         m.put("guestUpdate", Base64.getEncoder().encodeToString(guestUpdate));
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("prestart", hooksJson(hooks.prestart()));
+        h.put("createRuntime", hooksJson(hooks.createRuntime()));
+        h.put("createContainer", hooksJson(hooks.createContainer()));
+        h.put("startContainer", hooksJson(hooks.startContainer()));
+        h.put("poststart", hooksJson(hooks.poststart()));
+        h.put("poststop", hooksJson(hooks.poststop()));
+        m.put("hooks", h);
         return Json.pretty(m);
     }
 
@@ -68,7 +86,35 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
                         JsonValues.number(JsonValues.map(m, "hostLimits"), "cpuQuota").orElse(0L),
                         JsonValues.number(JsonValues.map(m, "hostLimits"), "cpuPeriod").orElse(0L),
                         JsonValues.number(JsonValues.map(m, "hostLimits"), "cpuShares").orElse(0L)),
-                Base64.getDecoder().decode(JsonValues.string(m, "guestUpdate").orElse("")));
+                Base64.getDecoder().decode(JsonValues.string(m, "guestUpdate").orElse("")),
+                hooksFrom(JsonValues.map(m, "hooks")));
+    }
+
+    private static List<Object> hooksJson(List<Spec.Hook> hooks) {
+        List<Object> out = new ArrayList<>();
+        for (Spec.Hook k : hooks) {
+            Map<String, Object> hm = new LinkedHashMap<>();
+            hm.put("path", k.path());
+            hm.put("args", k.args());
+            hm.put("env", k.env());
+            if (k.timeout() != null) hm.put("timeout", (long) k.timeout());
+            out.add(hm);
+        }
+        return out;
+    }
+
+    private static Spec.Hooks hooksFrom(Map<String, Object> m) {
+        return new Spec.Hooks(hookList(m, "prestart"), hookList(m, "createRuntime"), hookList(m, "createContainer"),
+                hookList(m, "startContainer"), hookList(m, "poststart"), hookList(m, "poststop"));
+    }
+
+    private static List<Spec.Hook> hookList(Map<String, Object> m, String point) {
+        List<Spec.Hook> out = new ArrayList<>();
+        for (Object o : JsonValues.list(m, point)) {
+            out.add(new Spec.Hook(JsonValues.string(o, "path").orElseThrow(), strings(o, "args"), strings(o, "env"),
+                    JsonValues.number(o, "timeout").map(Long::intValue).orElse(null)));
+        }
+        return List.copyOf(out);
     }
 
     static Map<String, Object> vmJson(VmPlan p) {
@@ -154,7 +200,7 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
                 ann);
     }
 
-    private static List<String> strings(Map<String, Object> m, String key) {
+    private static List<String> strings(Object m, String key) {
         return JsonValues.list(m, key).stream().map(String::valueOf).toList();
     }
 

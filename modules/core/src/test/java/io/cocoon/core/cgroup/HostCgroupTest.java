@@ -1,4 +1,4 @@
-package io.cocoon.monitor;
+package io.cocoon.core.cgroup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -36,18 +36,18 @@ class CreateRequestTest {
     }
 
     private static Tlv.Fields create(SandboxPlan plan, StoragePlan storage, Spec.Process p, boolean stdin) {
-        return Tlv.Fields.parse(CreateRequest.create(plan, storage, p, stdin).toBytes());
+        return Tlv.Fields.parse(AgentPayloads.create(plan, storage, p, stdin).toBytes());
     }
 
     @Test
     void namespaceFlagsAlwaysIncludeMount() {
         SandboxPlan p = plan();
-        assertEquals(Proto.CLONE_NEWNS, CreateRequest.namespaceFlags(p));
+        assertEquals(Proto.CLONE_NEWNS, AgentPayloads.namespaceFlags(p));
         p.namespaces().addAll(List.of("pid", "uts", "ipc", "cgroup"));
         assertEquals(Proto.CLONE_NEWNS | Proto.CLONE_NEWPID | Proto.CLONE_NEWUTS | Proto.CLONE_NEWIPC | Proto.CLONE_NEWCGROUP,
-                CreateRequest.namespaceFlags(p));
+                AgentPayloads.namespaceFlags(p));
         p.namespaces().add("mount");
-        assertEquals(0x00020000 | 0x20000000 | 0x04000000 | 0x08000000 | 0x02000000, CreateRequest.namespaceFlags(p));
+        assertEquals(0x00020000 | 0x20000000 | 0x04000000 | 0x08000000 | 0x02000000, AgentPayloads.namespaceFlags(p));
     }
 
     @Test
@@ -122,7 +122,7 @@ class CreateRequestTest {
                 List.of("CAP_CHOWN"), List.of(), List.of("CAP_NET_BIND_SERVICE", "CAP_KILL"), List.of("CAP_AUDIT_READ"));
         List<Spec.Rlimit> rl = List.of(new Spec.Rlimit("RLIMIT_NOFILE", 4096, 1024), new Spec.Rlimit("RLIMIT_CORE", -1, -1));
         Spec.Process sp = process(List.of("PATH=/bin", "TERM=xterm"), caps, rl, true);
-        Tlv.Fields f = Tlv.Fields.parse(CreateRequest.process(sp, null, false).toBytes());
+        Tlv.Fields f = Tlv.Fields.parse(AgentPayloads.process(sp, null, false).toBytes());
         assertEquals(List.of("/bin/sh", "-c", "echo hi"), f.strs(Proto.P_ARG));
         assertEquals(List.of("PATH=/bin", "TERM=xterm"), f.strs(Proto.P_ENV));
         assertEquals(Optional.of("/work"), f.str(Proto.P_CWD));
@@ -172,10 +172,10 @@ class CreateRequestTest {
 
     @Test
     void withHomeAddsHomeOnlyWhenMissing() {
-        assertEquals(List.of("PATH=/bin", "HOME=/root"), CreateRequest.withHome(List.of("PATH=/bin"), "/root"));
+        assertEquals(List.of("PATH=/bin", "HOME=/root"), AgentPayloads.withHome(List.of("PATH=/bin"), "/root"));
         List<String> has = List.of("HOME=/home/app", "PATH=/bin");
-        assertEquals(has, CreateRequest.withHome(has, "/root"));
-        assertEquals(List.of("HOMEDIR=/x", "HOME=/"), CreateRequest.withHome(List.of("HOMEDIR=/x"), "/"));
-        assertEquals(List.of("HOME=/"), CreateRequest.withHome(List.of(), "/"));
+        assertEquals(has, AgentPayloads.withHome(has, "/root"));
+        assertEquals(List.of("HOMEDIR=/x", "HOME=/"), AgentPayloads.withHome(List.of("HOMEDIR=/x"), "/"));
+        assertEquals(List.of("HOME=/"), AgentPayloads.withHome(List.of(), "/"));
     }
 }

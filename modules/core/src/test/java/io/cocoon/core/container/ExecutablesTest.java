@@ -1,6 +1,4 @@
-package io.cocoon.cli.support;
-
-import io.cocoon.cli.support.Executables;
+package io.cocoon.core.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package io.cocoon.monitor;
+package io.cocoon.core.cgroup;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,11 +15,29 @@ import org.tinylog.Logger;
  * container's own limits anyway.
  */
 public final class HostCgroup {
-    static final Path ROOT = Path.of("/sys/fs/cgroup");
+    public static final Path ROOT = Path.of("/sys/fs/cgroup");
     static final List<String> V1_CONTROLLERS = List.of("memory", "cpu", "cpuacct", "pids", "freezer");
 
+    /** Headroom for QEMU itself and the monitor JVM on top of guest RAM, in the host cgroup. */
+    public static final long HOST_OVERHEAD_MIB = 256;
+
     /** Host limits for the VM; 0 or negative means none. */
-    public record Limits(long memoryBytes, long cpuQuota, long cpuPeriod, long cpuShares) {}
+    public record Limits(long memoryBytes, long cpuQuota, long cpuPeriod, long cpuShares) {
+        public static final Limits NONE = new Limits(0, 0, 0, 0);
+
+        /**
+         * The host cgroup bounds the whole VM: guest RAM plus the hypervisor's overhead (only when
+         * the container has a memory limit at all), and the container's CPU quota and shares.
+         */
+        public static Limits forVm(io.cocoon.spi.oci.Linux.Resources r, long guestMiB) {
+            boolean memLimit = r.memory() != null && r.memory().limit() != null && r.memory().limit() > 0;
+            long mem = memLimit ? (guestMiB + HOST_OVERHEAD_MIB) << 20 : 0;
+            long quota = r.cpu() != null && r.cpu().quota() != null ? r.cpu().quota() : 0;
+            long period = r.cpu() != null && r.cpu().period() != null ? r.cpu().period() : 0;
+            long shares = r.cpu() != null && r.cpu().shares() != null ? r.cpu().shares() : 0;
+            return new Limits(mem, quota, period, shares);
+        }
+    }
 
     private HostCgroup() {}
 
@@ -72,9 +90,9 @@ public final class HostCgroup {
                 dirs.add(dir);
                 if (limits.memoryBytes() > 0) write(dir, "memory.max", limits.memoryBytes());
                 if (limits.cpuQuota() > 0) {
-                    Files.writeString(dir.resolve("cpu.max"), limits.cpuQuota() + " " + (limits.cpuPeriod() > 0 ? limits.cpuPeriod() : 100000));
+                    Files.writeString(dir.resolve("cpu.max"), CgroupValues.cpuMax(limits.cpuQuota(), limits.cpuPeriod()));
                 }
-                if (limits.cpuShares() > 0) write(dir, "cpu.weight", 1 + ((Math.min(262144, limits.cpuShares()) - 2) * 9999) / 262142);
+                if (limits.cpuShares() > 0) write(dir, "cpu.weight", CgroupValues.weight(limits.cpuShares()));
                 for (long pid : pids) write(dir, "cgroup.procs", pid);
             }
         } catch (IOException | RuntimeException e) {

@@ -1,5 +1,7 @@
 package io.cocoon.core.agent;
 
+import io.cocoon.core.cgroup.CgroupValues;
+import io.cocoon.core.model.ResourceUpdate;
 import io.cocoon.core.seccomp.SeccompCompiler;
 import io.cocoon.core.spec.LinuxNames;
 import io.cocoon.spi.GuestMount;
@@ -10,9 +12,12 @@ import io.cocoon.spi.oci.Spec;
 import java.util.List;
 import java.util.Map;
 
-/** Encodes the agent's CREATE and EXEC payloads (docs/agent-protocol.md) from a plan. */
-public final class CreateRequest {
-    private CreateRequest() {}
+/**
+ * Encodes the agent's request payloads (docs/agent-protocol.md): CREATE from a plan, the
+ * PROCESS of CREATE and EXEC, and UPDATE. The one place these TLVs are built.
+ */
+public final class AgentPayloads {
+    private AgentPayloads() {}
 
     public static Tlv.Writer create(SandboxPlan plan, StoragePlan storage, Spec.Process process, boolean stdin) {
         Tlv.Writer w = new Tlv.Writer();
@@ -105,6 +110,24 @@ public final class CreateRequest {
             w.u32(Proto.P_COLS, p.consoleSize().width());
         }
         if (p.user().username() != null) w.str(Proto.P_USER_NAME, p.user().username());
+        return w;
+    }
+
+    /**
+     * UPDATE: new limits of the container's guest cgroup. Negative memory/pids mean "no limit"
+     * (0 on the wire); CPU shares become a v2 weight as runc converts them.
+     */
+    public static Tlv.Writer update(ResourceUpdate u) {
+        Tlv.Writer w = new Tlv.Writer();
+        Long memory = ResourceUpdate.nz(u.memory());
+        if (memory != null) w.u64(Proto.T_CGROUP_MEMORY_MAX, Math.max(0, memory));
+        Long pids = ResourceUpdate.nz(u.pids());
+        if (pids != null) w.u64(Proto.T_CGROUP_PIDS_MAX, Math.max(0, pids));
+        if (u.cpuQuota() != null || u.cpuPeriod() != null) {
+            w.str(Proto.T_CPU_MAX, CgroupValues.cpuMax(u.cpuQuota(), u.cpuPeriod()));
+        }
+        Long shares = ResourceUpdate.nz(u.cpuShares());
+        if (shares != null) w.u64(Proto.T_CPU_WEIGHT, CgroupValues.weight(shares));
         return w;
     }
 

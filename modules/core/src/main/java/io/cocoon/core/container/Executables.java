@@ -1,4 +1,4 @@
-package io.cocoon.cli.support;
+package io.cocoon.core.container;
 
 import io.cocoon.spi.CocoonException;
 import io.cocoon.spi.oci.Spec;

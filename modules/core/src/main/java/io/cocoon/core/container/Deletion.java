@@ -1,0 +1,87 @@
+package io.cocoon.core.container;
+
+import io.cocoon.core.control.MonitorClient;
+import io.cocoon.core.lifecycle.Cleanup;
+import io.cocoon.core.lifecycle.HookRunner;
+import io.cocoon.core.log.RuntimeLog;
+import io.cocoon.core.state.ContainerError;
+import io.cocoon.core.state.ContainerFiles;
+import io.cocoon.core.state.ContainerId;
+import io.cocoon.core.state.ContainerRecord;
+import io.cocoon.core.state.ContainerStatus;
+import io.cocoon.core.state.StateStore;
+import io.cocoon.core.util.Processes;
+import io.cocoon.spi.CocoonException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code delete}, the one path that ends a container, for {@code delete} and for the end of a
+ * foreground {@code run}: stop what still runs, release the drivers' resources, run the
+ * poststop hooks on the host, remove the state. As runc: a stopped or created container is
+ * deleted, a running one only with {@code force}; {@code force} on an id that does not exist
+ * succeeds quietly (engines issue it redundantly).
+ */
+final class Deletion {
+    /** How long the monitor has to go after SIGKILL before it is killed itself. */
+    static final long MONITOR_GRACE_MS = 10_000;
+
+    private Deletion() {}
+
+    static void delete(ContainerRuntime rt, String id, boolean force) {
+        ContainerId.validate(id);
+        StateStore store = rt.store();
+        if (!store.exists(id)) {
+            if (!force) throw ContainerError.notFound(id);
+            rt.forget(id); // stray socket directory from an aborted create
+            return;
+        }
+        try (StateStore.Lock ignored = store.lock(id)) {
+            ContainerRecord r;
+            try {
+                r = store.read(id);
+            } catch (CocoonException e) {
+                // no readable state: an aborted create; nothing runs that we could know of
+                store.remove(id);
+                return;
+            }
+            // never kill ourselves: at the end of a foreground run the monitor is this process
+            if (r.pid() == ProcessHandle.current().pid()) r = r.withMonitor(0, 0);
+            ContainerStatus status = Container.status(r);
+            if (status.requireDelete(id, force)) stop(store, id, r, status);
+            Cleanup.all(store, id, r, rt::plugins);
+            poststop(store.dir(id), r);
+            store.remove(id);
+        }
+    }
+
+    /**
+     * Asks the monitor to kill the container and waits for it (Cleanup then kills whatever is
+     * left). A container still being created has no process to signal: its monitor goes at once.
+     */
+    private static void stop(StateStore store, String id, ContainerRecord r, ContainerStatus status) {
+        if (status.isCreating()) return;
+        try {
+            new MonitorClient(store.socketDir(id), id, () -> true).killAll();
+        } catch (CocoonException e) {
+            RuntimeLog.get().debug("delete: monitor did not take SIGKILL: " + e.getMessage());
+        }
+        if (!Processes.waitGone(r.pid(), r.pidStart(), MONITOR_GRACE_MS)) {
+            RuntimeLog.get().warn("monitor of " + id + " did not exit after SIGKILL; killing it");
+        }
+    }
+
+    /** poststop hooks, from launch.json (create parsed them); failures are logged, as runc does. */
+    private static void poststop(Path dir, ContainerRecord r) {
+        Path launch = dir.resolve(ContainerFiles.LAUNCH);
+        if (!Files.exists(launch)) return;
+        try {
+            LaunchSpec l = LaunchSpec.fromJson(Files.readString(launch));
+            HookRunner.runAll("poststop", l.hooks().poststop(), r.stateJson(ContainerStatus.STOPPED, false))
+                    .forEach(f -> RuntimeLog.get().warn(f));
+        } catch (IOException | RuntimeException e) {
+            RuntimeLog.get().warn("poststop hooks not run: " + e.getMessage());
+        }
+    }
+}

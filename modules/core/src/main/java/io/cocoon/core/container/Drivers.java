@@ -1,0 +1,45 @@
+package io.cocoon.core.container;
+
+import io.cocoon.core.plugin.PluginRegistry;
+import io.cocoon.core.spec.AnnotationsHandler;
+import io.cocoon.core.state.ContainerError;
+import io.cocoon.spi.Hypervisor;
+import io.cocoon.spi.NetworkProvider;
+import io.cocoon.spi.NetworkRequest;
+import io.cocoon.spi.SandboxPlan;
+import io.cocoon.spi.StorageProvider;
+
+/**
+ * The drivers one container uses: the hypervisor (default {@value #DEFAULT_HYPERVISOR}), the
+ * storage driver that serves its root, and the network driver, if any. Chosen before anything
+ * is created, so a missing or unsuitable driver fails create with one line and nothing to undo.
+ *
+ * @param network null when the container gets no network driver
+ */
+record Drivers(String hypervisorName, Hypervisor hypervisor, StorageProvider storage, NetworkProvider network,
+               NetworkRequest networkRequest) {
+    static final String DEFAULT_HYPERVISOR = "qemu-lite";
+
+    static Drivers choose(PluginRegistry plugins, SandboxPlan plan, NetworkRequest netReq) {
+        String hvName = plan.vm().hypervisor() == null ? DEFAULT_HYPERVISOR : plan.vm().hypervisor();
+        Hypervisor hv = plugins.hypervisor(hvName).orElseThrow(() -> ContainerError.invalid("hypervisor \"" + hvName
+                + "\" not found; installed: " + plugins.hypervisors().stream().map(Hypervisor::name).toList()));
+        return new Drivers(hvName, hv, storage(plugins, plan), network(plugins, netReq, plan), netReq);
+    }
+
+    private static StorageProvider storage(PluginRegistry plugins, SandboxPlan plan) {
+        String wanted = plan.annotations().get(AnnotationsHandler.STORAGE);
+        for (StorageProvider s : plugins.storages()) {
+            if (wanted != null ? s.name().equals(wanted) : s.supports(plan)) return s;
+        }
+        throw ContainerError.invalid(wanted != null ? "storage driver \"" + wanted + "\" not found"
+                : "no storage driver can serve this bundle (" + (plan.vm().image() != null ? "vm.image" : "rootfs directory") + ")");
+    }
+
+    private static NetworkProvider network(PluginRegistry plugins, NetworkRequest req, SandboxPlan plan) {
+        String wanted = plan.annotations().get(AnnotationsHandler.NETWORK);
+        if (wanted == null || wanted.equals("none")) return null;
+        for (NetworkProvider n : plugins.networks()) if (n.name().equals(wanted) && n.supports(req)) return n;
+        throw ContainerError.invalid("network driver \"" + wanted + "\" not found");
+    }
+}
