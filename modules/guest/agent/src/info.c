@@ -110,7 +110,7 @@ void info_ps(uint32_t req)
 	if (b.oom)
 		reply_error(req, ENOMEM, "PS: out of memory");
 	else
-		channel_send(T_OK, req, b.data, b.len);
+		channel_send(MSG_OK, req, b.data, b.len);
 	tb_free(&b);
 }
 
@@ -181,6 +181,6 @@ void info_stats(uint32_t req)
 	tb_u64(&b, TAG_PIDS, npids);
 	tb_u64(&b, TAG_MEM_TOTAL, total);
 	tb_u64(&b, TAG_MEM_AVAILABLE, avail);
-	channel_send(T_OK, req, b.data, b.len);
+	channel_send(MSG_OK, req, b.data, b.len);
 	tb_free(&b);
 }

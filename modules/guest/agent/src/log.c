@@ -51,7 +51,7 @@ void logm(int level, const char *fmt, ...)
 		tb_u32(&b, TAG_LEVEL, (uint32_t)level);
 		tb_str(&b, TAG_MESSAGE, msg);
 		if (!b.oom)
-			channel_send(T_LOG, 0, b.data, b.len);
+			channel_send(MSG_LOG, 0, b.data, b.len);
 		tb_free(&b);
 		in_log = 0;
 	}

@@ -2,9 +2,11 @@
  * proto.h - constants of the Cocoon agent protocol, version 1.
  *
  * The authoritative description is docs/agent-protocol.md; this header is its
- * C transcription. Tags that the document names without a number (VERSION,
- * PID, EXIT_CODE, ...) are numbered here and listed in the document's section
- * "Notes from the agent implementation"; keep both in sync.
+ * C transcription and the one source of the numbers on the agent's side: the
+ * python test client parses this file, and core's ProtocolCrossCheckTest fails
+ * the build when io.cocoon.core.agent.Proto disagrees with it (MSG_X is Proto.X,
+ * TAG_X is Proto.T_X, TAG_P_X / TAG_M_X / TAG_RL_X are Proto.P_X / M_X / RL_X).
+ * Message types are MSG_*, field tags TAG_*: the two never share a name.
  */
 #ifndef COCOON_PROTO_H
 #define COCOON_PROTO_H
@@ -23,29 +25,29 @@
 #define EOF_GRACE_MS 1000
 
 /* Host -> agent requests. */
-#define T_HELLO 0x0001
-#define T_CREATE 0x0002
-#define T_START 0x0003
-#define T_EXEC 0x0004
-#define T_SIGNAL 0x0005
-#define T_RESIZE 0x0006
-#define T_CLOSE_STDIN 0x0007
-#define T_PS 0x0008
-#define T_STATS 0x0009
-#define T_SHUTDOWN 0x000A
-#define T_PING 0x000B
-#define T_UPDATE 0x000C
+#define MSG_HELLO 0x0001
+#define MSG_CREATE 0x0002
+#define MSG_START 0x0003
+#define MSG_EXEC 0x0004
+#define MSG_SIGNAL 0x0005
+#define MSG_RESIZE 0x0006
+#define MSG_CLOSE_STDIN 0x0007
+#define MSG_PS 0x0008
+#define MSG_STATS 0x0009
+#define MSG_SHUTDOWN 0x000A
+#define MSG_PING 0x000B
+#define MSG_UPDATE 0x000C
 /* Host -> agent, no reply. */
-#define T_STDIN 0x0100
-#define T_CREDIT 0x0101
+#define MSG_STDIN 0x0100
+#define MSG_CREDIT 0x0101
 /* Agent -> host. */
-#define T_OK 0x8000
-#define T_ERROR 0x8001
-#define T_STDOUT 0x8100
-#define T_STDERR 0x8101
-#define T_STDIN_CREDIT 0x8102
-#define T_EXIT 0x8103
-#define T_LOG 0x8104
+#define MSG_OK 0x8000
+#define MSG_ERROR 0x8001
+#define MSG_STDOUT 0x8100
+#define MSG_STDERR 0x8101
+#define MSG_STDIN_CREDIT 0x8102
+#define MSG_EXIT 0x8103
+#define MSG_LOG 0x8104
 
 /* General fields (numbered by the agent implementation, see the notes). */
 #define TAG_VERSION 0x0001
@@ -138,6 +140,8 @@
 #define TAG_RL_SOFT 0x0071
 #define TAG_RL_HARD 0x0072
 
+/* EXIT: the signal that killed the process travels in the SIGNAL tag. */
+#define TAG_EXIT_SIGNAL TAG_SIGNAL
 /* RESIZE reuses the PROCESS tags ROWS/COLS; PS's UID reuses PROCESS's UID. */
 #define TAG_ROWS TAG_P_ROWS
 #define TAG_COLS TAG_P_COLS

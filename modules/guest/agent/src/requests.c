@@ -38,12 +38,12 @@ void reply_error(uint32_t id, int err, const char *fmt, ...)
 	tb_init(&b);
 	tb_u32(&b, TAG_ERRNO, (uint32_t)err);
 	tb_str(&b, TAG_MESSAGE, msg);
-	channel_send(T_ERROR, id, b.data, b.len);
+	channel_send(MSG_ERROR, id, b.data, b.len);
 	tb_free(&b);
 	log_dbg("request %u failed: %s", id, msg);
 }
 
-void reply_ok_empty(uint32_t id) { channel_send(T_OK, id, NULL, 0); }
+void reply_ok_empty(uint32_t id) { channel_send(MSG_OK, id, NULL, 0); }
 
 /* 1 present, 0 absent and optional; -1 error (already replied). */
 static int field_u32(uint32_t id, const uint8_t *p, uint32_t len, uint16_t tag, const char *name,
@@ -108,7 +108,7 @@ static void do_hello(uint32_t id, const uint8_t *p, uint32_t len)
 	tb_str(&b, TAG_AGENT_VERSION, AGENT_VERSION);
 	tb_str(&b, TAG_KERNEL, u.release);
 	tb_u64(&b, TAG_BOOT_MS, boot_ms);
-	channel_send(T_OK, id, b.data, b.len);
+	channel_send(MSG_OK, id, b.data, b.len);
 	tb_free(&b);
 	log_set_host(1);
 	log_dbg("HELLO: host protocol %u, boot %llu ms", v, (unsigned long long)boot_ms);
@@ -369,24 +369,24 @@ static void do_credit(uint32_t id, const uint8_t *p, uint32_t len)
 
 void requests_handle(uint16_t type, uint32_t id, const uint8_t *p, uint32_t len)
 {
-	if (type >= T_HELLO && type <= T_UPDATE && type != T_PING && tlv_check(p, len) < 0) {
+	if (type >= MSG_HELLO && type <= MSG_UPDATE && type != MSG_PING && tlv_check(p, len) < 0) {
 		reply_error(id, EINVAL, "payload: truncated field");
 		return;
 	}
 	switch (type) {
-	case T_HELLO: do_hello(id, p, len); break;
-	case T_CREATE: do_create(id, p, len); break;
-	case T_START: do_start(id); break;
-	case T_EXEC: do_exec(id, p, len); break;
-	case T_SIGNAL: do_signal(id, p, len); break;
-	case T_RESIZE: do_resize(id, p, len); break;
-	case T_CLOSE_STDIN: do_close_stdin(id, p, len); break;
-	case T_PS: info_ps(id); break;
-	case T_STATS: info_stats(id); break;
-	case T_SHUTDOWN: do_shutdown(id, p, len); break;
-	case T_PING: reply_ok_empty(id); break;
-	case T_UPDATE: do_update(id, p, len); break;
-	case T_STDIN: {
+	case MSG_HELLO: do_hello(id, p, len); break;
+	case MSG_CREATE: do_create(id, p, len); break;
+	case MSG_START: do_start(id); break;
+	case MSG_EXEC: do_exec(id, p, len); break;
+	case MSG_SIGNAL: do_signal(id, p, len); break;
+	case MSG_RESIZE: do_resize(id, p, len); break;
+	case MSG_CLOSE_STDIN: do_close_stdin(id, p, len); break;
+	case MSG_PS: info_ps(id); break;
+	case MSG_STATS: info_stats(id); break;
+	case MSG_SHUTDOWN: do_shutdown(id, p, len); break;
+	case MSG_PING: reply_ok_empty(id); break;
+	case MSG_UPDATE: do_update(id, p, len); break;
+	case MSG_STDIN: {
 		struct proc *pr = proc_find(id);
 		if (pr)
 			streams_stdin(pr, p, len);
@@ -394,7 +394,7 @@ void requests_handle(uint16_t type, uint32_t id, const uint8_t *p, uint32_t len)
 			log_warn("STDIN for unknown process %u dropped", id);
 		break;
 	}
-	case T_CREDIT: do_credit(id, p, len); break;
+	case MSG_CREDIT: do_credit(id, p, len); break;
 	default:
 		if (type < 0x0100) /* the request range: the host waits for a reply */
 			reply_error(id, EOPNOTSUPP, "unknown request type 0x%04x", type);

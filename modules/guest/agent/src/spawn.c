@@ -123,7 +123,7 @@ static void sync_event(struct evsrc *src, uint32_t events)
 		struct tbuf b;
 		tb_init(&b);
 		tb_u32(&b, TAG_PID, (uint32_t)p->pid);
-		channel_send(T_OK, p->pending_req, b.data, b.len);
+		channel_send(MSG_OK, p->pending_req, b.data, b.len);
 		tb_free(&b);
 		log_dbg("process %u is pid %d", p->id, (int)p->pid);
 		streams_register(p);

@@ -80,7 +80,7 @@ void proc_maybe_finish(struct proc *p)
 		tb_u32(&b, TAG_SIGNAL, (uint32_t)WTERMSIG(p->wstatus));
 	else
 		tb_u32(&b, TAG_EXIT_CODE, (uint32_t)WEXITSTATUS(p->wstatus));
-	channel_send(T_EXIT, p->id, b.data, b.len);
+	channel_send(MSG_EXIT, p->id, b.data, b.len);
 	tb_free(&b);
 	log_dbg("process %u exited (status 0x%x)", p->id, p->wstatus);
 	proc_free(p);
@@ -108,7 +108,7 @@ static void stream_end(struct proc *p, int i)
 	s->open = 0;
 	if (p->terminal)
 		stdin_done(p); /* the master was stdin too */
-	channel_send(i ? T_STDERR : T_STDOUT, p->id, NULL, 0);
+	channel_send(i ? MSG_STDERR : MSG_STDOUT, p->id, NULL, 0);
 	proc_maybe_finish(p);
 }
 
@@ -122,7 +122,7 @@ static void stream_read(struct proc *p, int i)
 		ssize_t n = read(s->ev.fd, rbuf, want);
 		if (n > 0) {
 			s->window -= n;
-			channel_send(i ? T_STDERR : T_STDOUT, p->id, rbuf, (size_t)n);
+			channel_send(i ? MSG_STDERR : MSG_STDOUT, p->id, rbuf, (size_t)n);
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -175,7 +175,7 @@ void streams_register(struct proc *p)
 		struct tbuf b;
 		tb_init(&b);
 		tb_u32(&b, TAG_BYTES, STDIN_WINDOW);
-		channel_send(T_STDIN_CREDIT, p->id, b.data, b.len);
+		channel_send(MSG_STDIN_CREDIT, p->id, b.data, b.len);
 		tb_free(&b);
 	} else {
 		p->in_done = 1;
@@ -221,7 +221,7 @@ static void stdin_flush(struct proc *p)
 		struct tbuf b;
 		tb_init(&b);
 		tb_u32(&b, TAG_BYTES, (uint32_t)written);
-		channel_send(T_STDIN_CREDIT, p->id, b.data, b.len);
+		channel_send(MSG_STDIN_CREDIT, p->id, b.data, b.len);
 		tb_free(&b);
 	}
 	if (p->inlen == 0 && p->in_close && !p->in_done)

@@ -9,32 +9,53 @@ import socket
 import struct
 import time
 
-# message types
-HELLO, CREATE, START, EXEC, SIGNAL, RESIZE, CLOSE_STDIN, PS, STATS, SHUTDOWN, PING, UPDATE = range(1, 13)
-T_STDIN, T_CREDIT = 0x0100, 0x0101
-OK, ERROR = 0x8000, 0x8001
-STDOUT, STDERR, STDIN_CREDIT, EXIT, LOG = 0x8100, 0x8101, 0x8102, 0x8103, 0x8104
+# Protocol constants come from the agent's own src/proto.h, parsed at import: the
+# numbers exist once in C (and once in Java, cross-checked by core's ProtocolCrossCheckTest).
+# Short names as the tests use them: MSG_X -> X (but MSG_STDIN/MSG_CREDIT keep their prefix,
+# STDIN being the PROCESS field), TAG_P_X -> X, TAG_SIGNAL -> SIG, TAG_X -> X.
+def _load_proto():
+    import os
+    import re
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "proto.h")
+    raw = {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"#define\s+(\w+)\s+(.+?)\s*(/\*.*)?$", line)
+            if m:
+                raw[m.group(1)] = m.group(2)
 
-# general tags (numbered by the agent implementation, see the protocol notes)
-VERSION, AGENT_VERSION, KERNEL, BOOT_MS, PID, PROC_ID, SIG, ALL, EXIT_CODE, STREAM, BYTES, \
-    ERRNO, MESSAGE, LEVEL, TIMEOUT_MS = range(1, 16)
-PROC, PPID, STATE, CMD = 0x80, 0x81, 0x82, 0x83
-CPU_NS, CPU_USER_NS, CPU_SYSTEM_NS, MEM_USAGE, MEM_LIMIT, MEM_CACHE, PIDS, MEM_TOTAL, \
-    MEM_AVAILABLE = range(0x90, 0x99)
-CPU_MAX, CPU_WEIGHT = 0xA0, 0xA1
-# container spec
-ROOTFS, MOUNT, HOSTNAME, DOMAINNAME, SYSCTL, MASKED_PATH, READONLY_PATH, NAMESPACES, PROCESS, \
-    ROOT_READONLY, CGROUP_MEMORY_MAX, CGROUP_PIDS_MAX, PROPAGATION = range(0x10, 0x1D)
-M_TYPE, M_SOURCE, M_DEST, M_FLAGS, M_DATA, M_PROPAGATION, M_STAGING, M_MKDIR = range(0x30, 0x38)
-ARG, ENV, CWD, UID, GID, AGID, UMASK, RLIMIT, CAP_BOUNDING, CAP_EFFECTIVE, CAP_PERMITTED, \
-    CAP_INHERITABLE, CAP_AMBIENT, NO_NEW_PRIVS, OOM_SCORE_ADJ, SECCOMP_BPF, SECCOMP_FLAGS, \
-    TERMINAL, STDIN, ROWS, COLS, USER_NAME = range(0x50, 0x66)
-RL_TYPE, RL_SOFT, RL_HARD = 0x70, 0x71, 0x72
+    def value(v):
+        v = v.strip()
+        if v in raw:
+            return value(raw[v])
+        if v.startswith('"'):
+            return v.strip('"')
+        return eval(re.sub(r"(?<=[0-9a-fA-F])u\b", "", v), {})  # (1024u * 1024u), 0x00A0
+
+    out = {}
+    for name, v in raw.items():
+        if not (name.startswith(("MSG_", "TAG_")) or name in ("PROTO_VERSION", "OUTPUT_WINDOW", "STDIN_WINDOW")):
+            continue
+        val = value(v)
+        out[name] = val
+        if name in ("MSG_STDIN", "MSG_CREDIT"):
+            continue
+        if name.startswith("MSG_"):
+            out[name[4:]] = val
+        elif name.startswith("TAG_P_"):
+            out[name[6:]] = val
+        elif name == "TAG_SIGNAL":
+            out["SIG"] = val
+        elif name.startswith("TAG_"):
+            out[name[4:]] = val
+    return out
+
+
+globals().update(_load_proto())
 
 CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID = \
     0x20000, 0x02000000, 0x04000000, 0x08000000, 0x20000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_BIND = 1, 2, 4, 8, 0x4000, 0x1000
-OUTPUT_WINDOW = 262144
 
 
 # ---- TLV ----
@@ -252,7 +273,7 @@ class Client:
     def credit(self, pid, stream, n):
         p = self.proc(pid)
         p.uncredited -= n
-        self.send_frame(T_CREDIT, pid, u32(STREAM, stream) + u32(BYTES, n))
+        self.send_frame(MSG_CREDIT, pid, u32(STREAM, stream) + u32(BYTES, n))
 
     # ---- requests ----
     def request_raw(self, typ, payload=b"", timeout=None):
@@ -300,7 +321,7 @@ class Client:
                     raise TimeoutError("no stdin credit for process %d" % pid)
                 self.pump(0.1)
             n = min(len(data), p.stdin_credit)
-            self.send_frame(T_STDIN, pid, data[:n])
+            self.send_frame(MSG_STDIN, pid, data[:n])
             p.stdin_credit -= n
             data = data[n:]
 

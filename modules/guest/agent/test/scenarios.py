@@ -470,8 +470,8 @@ def s_protocol(c, env):
         check(rtyp == ERROR and f.u32(ERRNO) == want,
               "type 0x%x: %s %r" % (typ, "OK" if rtyp == OK else f.u32(ERRNO), f.str(MESSAGE)))
     c.send_frame(0x0199, 0, b"")  # unknown non-request: ignored
-    c.send_frame(T_CREDIT, 77, b"")  # malformed CREDIT: ignored
-    c.send_frame(T_STDIN, 77, b"x")  # STDIN to nobody: ignored
+    c.send_frame(MSG_CREDIT, 77, b"")  # malformed CREDIT: ignored
+    c.send_frame(MSG_STDIN, 77, b"x")  # STDIN to nobody: ignored
     check(c.request_raw(PING)[0] == OK, "PING at the end")
     check(any("resynchronised" in m for _, m in c.logs), "no LOG frame about the resync: %r" % c.logs)
     c.request(SHUTDOWN, u32(TIMEOUT_MS, 500))

@@ -22,19 +22,19 @@ static size_t mk_frame(uint8_t *out, uint16_t type, uint32_t id, const void *p, 
 static void test_parse_ok(void)
 {
 	uint8_t buf[64];
-	size_t n = mk_frame(buf, T_PING, 0x01020304, "abc", 3);
+	size_t n = mk_frame(buf, MSG_PING, 0x01020304, "abc", 3);
 	struct frame fr;
 	size_t used;
 	CHECK(n == 15);
 	CHECK(buf[0] == 0xC0 && buf[1] == 0xC0 && buf[2] == 0 && buf[3] == 0x0B);
 	CHECK(frame_parse(buf, n, &fr, &used, NULL) == FRAME_OK);
-	CHECK(used == 15 && fr.type == T_PING && fr.id == 0x01020304 && fr.len == 3);
+	CHECK(used == 15 && fr.type == MSG_PING && fr.id == 0x01020304 && fr.len == 3);
 	CHECK(memcmp(fr.payload, "abc", 3) == 0);
 	/* every truncation needs more */
 	for (size_t k = 0; k < n; k++)
 		CHECK(frame_parse(buf, k, &fr, &used, NULL) == FRAME_NEED_MORE && used == 0);
 	/* empty payload */
-	n = mk_frame(buf, T_STDOUT, 7, NULL, 0);
+	n = mk_frame(buf, MSG_STDOUT, 7, NULL, 0);
 	CHECK(frame_parse(buf, n, &fr, &used, NULL) == FRAME_OK && used == 12 && fr.len == 0);
 	/* two frames back to back: the first is consumed alone */
 	size_t a = mk_frame(buf, 1, 1, "x", 1);
@@ -51,7 +51,7 @@ static void test_resync(void)
 	const char *why = NULL;
 	/* garbage, then a valid frame */
 	memcpy(buf, "garbage!", 8);
-	size_t n = 8 + mk_frame(buf + 8, T_PING, 9, NULL, 0);
+	size_t n = 8 + mk_frame(buf + 8, MSG_PING, 9, NULL, 0);
 	CHECK(frame_parse(buf, n, &fr, &used, &why) == FRAME_BAD);
 	CHECK(used == 8 && why && strstr(why, "magic"));
 	CHECK(frame_parse(buf + used, n - used, &fr, &used, NULL) == FRAME_OK && fr.id == 9);
@@ -76,16 +76,16 @@ static void test_oversized(void)
 	struct frame fr;
 	size_t used;
 	const char *why = NULL;
-	frame_put_header(buf, T_PING, 1, FRAME_MAX_PAYLOAD + 1);
-	size_t n = 12 + mk_frame(buf + 12, T_PING, 2, NULL, 0);
+	frame_put_header(buf, MSG_PING, 1, FRAME_MAX_PAYLOAD + 1);
+	size_t n = 12 + mk_frame(buf + 12, MSG_PING, 2, NULL, 0);
 	CHECK(frame_parse(buf, n, &fr, &used, &why) == FRAME_BAD && why && strstr(why, "1 MiB"));
 	CHECK(used == 12); /* the next C0 C0 is the following frame */
 	CHECK(frame_parse(buf + used, n - used, &fr, &used, NULL) == FRAME_OK && fr.id == 2);
 	/* exactly the maximum is allowed (needs more data) */
-	frame_put_header(buf, T_PING, 1, FRAME_MAX_PAYLOAD);
+	frame_put_header(buf, MSG_PING, 1, FRAME_MAX_PAYLOAD);
 	CHECK(frame_parse(buf, 12, &fr, &used, NULL) == FRAME_NEED_MORE);
 	/* 0xFFFFFFFF length must not overflow anything */
-	frame_put_header(buf, T_PING, 1, 0xFFFFFFFFu);
+	frame_put_header(buf, MSG_PING, 1, 0xFFFFFFFFu);
 	CHECK(frame_parse(buf, 12, &fr, &used, NULL) == FRAME_BAD);
 }
 

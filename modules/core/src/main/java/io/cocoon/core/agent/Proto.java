@@ -1,6 +1,10 @@
 package io.cocoon.core.agent;
 
-/** Message types and field tags of docs/agent-protocol.md (version 1) and the control protocol. */
+/**
+ * Message types and field tags of docs/agent-protocol.md (version 1) and the control protocol.
+ * The agent's side is {@code modules/guest/agent/src/proto.h}; ProtocolCrossCheckTest fails the
+ * build when the two disagree (MSG_X there is X here, TAG_X is T_X, TAG_P_X is P_X).
+ */
 public final class Proto {
     private Proto() {}
 
@@ -35,7 +39,6 @@ public final class Proto {
     public static final int C_WAIT_CREATED = 0x0400;
     public static final int C_PAUSE = 0x0401;
     public static final int C_RESUME = 0x0402;
-    public static final int C_STATUS = 0x0405;
     public static final int C_VMSTATS = 0x0406;
 
     // generic tags

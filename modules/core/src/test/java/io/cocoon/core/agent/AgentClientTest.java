@@ -163,10 +163,10 @@ class AgentClientTest {
         client.onLog(f -> logs.add(f.u32(Proto.T_LEVEL).orElse(-1L) + ":" + f.str(Proto.T_MESSAGE).orElse("")));
         client.onUnsolicited(other::add);
         agent.send(Proto.LOG, 0, new Tlv.Writer().u32(Proto.T_LEVEL, 1).str(Proto.T_MESSAGE, "resynchronised"));
-        agent.send(Proto.C_STATUS, 77, new Tlv.Writer());
+        agent.send(Proto.C_VMSTATS, 77, new Tlv.Writer());
         assertEquals("1:resynchronised", logs.poll(FakeAgent.WAIT_S, TimeUnit.SECONDS));
         Frame f = other.poll(FakeAgent.WAIT_S, TimeUnit.SECONDS);
-        assertEquals(Proto.C_STATUS, f.type());
+        assertEquals(Proto.C_VMSTATS, f.type());
         assertEquals(77, f.id());
     }
 
@@ -238,11 +238,11 @@ class AgentClientTest {
             server.bind(UnixDomainSocketAddress.of(sock));
             try (SocketChannel cli = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 cli.connect(UnixDomainSocketAddress.of(sock));
-                cli.write(ByteBuffer.wrap(new Frame(Proto.C_STATUS, 5).encode()));
+                cli.write(ByteBuffer.wrap(new Frame(Proto.C_VMSTATS, 5).encode()));
                 BlockingQueue<Frame> got = new LinkedBlockingQueue<>();
                 try (AgentClient monitor = AgentClient.over(server.accept(), got::add)) {
                     Frame f = got.poll(FakeAgent.WAIT_S, TimeUnit.SECONDS);
-                    assertEquals(Proto.C_STATUS, f.type());
+                    assertEquals(Proto.C_VMSTATS, f.type());
                     assertEquals(5, f.id());
                     monitor.send(new Frame(Proto.OK, 5));
                     ByteBuffer reply = ByteBuffer.allocate(Frame.HEADER);
