@@ -96,7 +96,7 @@ void shutdown_tick(void);
 /* Signals every process of the container (as PID 1: every process). */
 void kill_all(int sig);
 
-/* process.c (parent side) */
+/* spawn.c: the process table and the parent side of fork/exec */
 struct proc *proc_find(uint32_t id);
 struct proc *proc_by_pid(pid_t pid);
 struct proc *proc_spawn(uint32_t id, uint32_t req, const struct proc_spec *ps,
@@ -104,6 +104,7 @@ struct proc *proc_spawn(uint32_t id, uint32_t req, const struct proc_spec *ps,
 void proc_start(struct proc *p);
 void proc_free(struct proc *p); /* deferred: memory stays valid until proc_gc() */
 void proc_gc(void);
+void proc_on_reaped(struct proc *p, int wstatus);
 
 /* process.c: the child side, between fork and execve */
 struct child_args {
@@ -117,7 +118,6 @@ struct child_args {
 	int root_fd;                     /* exec: /proc/<init>/root */
 };
 void child_main(const struct child_args *a) __attribute__((noreturn));
-void proc_on_reaped(struct proc *p, int wstatus);
 
 /* container.c (child side) */
 int container_setup(const struct container_spec *cs, char *err, size_t errsz);

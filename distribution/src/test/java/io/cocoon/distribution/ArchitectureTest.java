@@ -41,6 +41,24 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("io.cocoon.cli..", "io.cocoon.hypervisor..",
                     "io.cocoon.network..", "io.cocoon.storage..");
 
+    /**
+     * Commands are argument parsing, one call into the container layer, and output: no frames,
+     * no TLVs, no transports (core's module-info does not export those packages to the CLI
+     * either; this rule also covers the class path, where module boundaries do not hold).
+     */
+    @ArchTest
+    static final ArchRule cliHasNoProtocolCode = noClasses().that().resideInAPackage("io.cocoon.cli..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.cocoon.core.agent..", "io.cocoon.core.control..")
+            .because("the container layer (io.cocoon.core.container) owns the protocols; commands stay thin");
+
+    /** Only the container layer and the monitor speak to a monitor or an agent. */
+    @ArchTest
+    static final ArchRule protocolsBelongToTheContainerLayer = noClasses()
+            .that().resideOutsideOfPackages("io.cocoon.core.agent..", "io.cocoon.core.control..", "io.cocoon.core.container..",
+                    "io.cocoon.monitor..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.cocoon.core.control..")
+            .because("a typed client (MonitorClient) is the only way to the monitor");
+
     @ArchTest
     static final ArchRule noPackageCycles = slices().matching("io.cocoon.(**)").should().beFreeOfCycles();
 

@@ -25,7 +25,7 @@ final class Lifecycle {
         /** Paused: kept, and delivered at resume. */
         DEFERRED,
         /** The container has exited. */
-        STOPPED
+        NOT_RUNNING
     }
 
     private final StateStore store;
@@ -84,7 +84,7 @@ final class Lifecycle {
     /** Decides about a signal; a deferred one is kept here until {@link #resumed}. */
     synchronized SignalAction signal(int signal, byte[] request) {
         ContainerStatus s = record.status();
-        if (s.isStopped()) return SignalAction.STOPPED;
+        if (s.isStopped()) return SignalAction.NOT_RUNNING;
         if (!s.isPaused()) return SignalAction.DELIVER;
         if (signal == 9) return SignalAction.RESUME_THEN_DELIVER;
         deferredSignals.add(request);

@@ -99,10 +99,10 @@ final class Requests implements ControlServer.Handler {
         ready();
         int sig = Tlv.Fields.parse(f.payload()).u32(Proto.T_SIGNAL).orElse(15L).intValue();
         // the exit is known here a moment before the lifecycle records it
-        Lifecycle.SignalAction action = monitor.exited().isDone() ? Lifecycle.SignalAction.STOPPED
+        Lifecycle.SignalAction action = monitor.exited().isDone() ? Lifecycle.SignalAction.NOT_RUNNING
                 : monitor.lifecycle().signal(sig, f.payload());
         switch (action) {
-            case STOPPED -> {
+            case NOT_RUNNING -> {
                 c.fail(f, 3, "container not running");
                 return;
             }
