@@ -78,4 +78,82 @@ class PluginDropTest {
         Cocoon.Result f = Cocoon.exec(List.of(image.resolve("bin/cocoon").toString(), "features"), tmp, null, Duration.ofSeconds(60));
         assertTrue(f.out().contains("example-hv"), f.out());
     }
+
+    /** Compiles {@code sources} (path -> text) into a jar against the given module path. */
+    static Path jar(Path dir, String name, java.util.Map<String, String> sources, String modulePath) throws IOException {
+        Path src = dir.resolve(name + "-src");
+        List<String> args = new java.util.ArrayList<>(List.of("-d", dir.resolve(name + "-classes").toString(), "--module-path", modulePath));
+        for (var e : sources.entrySet()) {
+            Path f = src.resolve(e.getKey());
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, e.getValue());
+            args.add(f.toString());
+        }
+        Path classes = dir.resolve(name + "-classes");
+        Files.createDirectories(classes);
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new)), name + " compiles");
+        Path jar = dir.resolve(name + ".jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); var walk = Files.walk(classes)) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new JarEntry(classes.relativize(f).toString()));
+                out.write(Files.readAllBytes(f));
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+
+    private static final String DRIVER = """
+            package com.example.%1$s;
+            import io.cocoon.spi.*;
+            import java.nio.file.Path;
+            import java.util.Set;
+            public final class Driver implements Hypervisor {
+                public String name() { return "%1$s-hv"; }
+                public String description() { return %2$s; }
+                public Set<Feature> features() { return Set.of(); }
+                public Vm launch(VmPlan plan) { throw new CocoonException("boots nothing"); }
+                public void cleanup(Path stateDir) { }
+            }
+            """;
+
+    /**
+     * Isolation by construction: a jar that requires io.cocoon.core is refused with one line; a
+     * plugin folder with its own dependency jar loads into one layer, and reports the SPI version
+     * it was built against.
+     */
+    @Test
+    void aPluginRequiringCoreIsRefusedAndAFolderWithItsDependencyLoads() throws Exception {
+        Path image = tmp.resolve("image");
+        assertEquals(0, new ProcessBuilder("cp", "-al", Cocoon.image().toString(), image.toString()).inheritIO().start().waitFor());
+        String spi = System.getProperty("cocoon.spiJar");
+        Path core = Path.of(spi).getParent().getParent().getParent().resolve("core/target/classes");
+        Path sneaky = jar(tmp, "sneaky", java.util.Map.of(
+                "module-info.java", "module com.example.sneaky { requires io.cocoon.spi; requires io.cocoon.core;"
+                        + " provides io.cocoon.spi.Hypervisor with com.example.sneaky.Driver; }",
+                "com/example/sneaky/Driver.java", DRIVER.formatted("sneaky", "\"sneaky\"")), spi + ":" + core);
+        Files.copy(sneaky, image.resolve("plugins/sneaky.jar"));
+        Path lib = jar(tmp, "greeting", java.util.Map.of(
+                "module-info.java", "module com.example.greeting { exports com.example.greeting; }",
+                "com/example/greeting/Greeting.java", "package com.example.greeting; public final class Greeting {"
+                        + " public static String text() { return \"hello from a dependency jar\"; } }"), spi);
+        Path plugin = jar(tmp, "folder", java.util.Map.of(
+                "module-info.java", "module com.example.folder { requires io.cocoon.spi; requires com.example.greeting;"
+                        + " provides io.cocoon.spi.Hypervisor with com.example.folder.Driver; }",
+                "com/example/folder/Driver.java", DRIVER.formatted("folder", "com.example.greeting.Greeting.text()")),
+                spi + ":" + lib);
+        Path folder = image.resolve("plugins/folder-plugin");
+        Files.createDirectories(folder);
+        Files.copy(plugin, folder.resolve("folder.jar"));
+        Files.copy(lib, folder.resolve("greeting.jar"));
+        Cocoon.Result r = Cocoon.exec(List.of(image.resolve("bin/cocoon").toString(), "plugins"), tmp, null, Duration.ofSeconds(60));
+        assertEquals(0, r.rc(), r::toString);
+        assertTrue(r.out().contains("BROKEN " + image.resolve("plugins/sneaky.jar") + ": module com.example.sneaky requires"
+                + " io.cocoon.core: a plugin may require only io.cocoon.spi, the JDK and jars in its own folder"), r.out());
+        assertTrue(r.out().lines().noneMatch(l -> l.contains("sneaky-hv")), r.out());
+        String line = r.out().lines().filter(l -> l.contains("folder-hv")).findFirst().orElse("");
+        assertTrue(line.contains("com.example.folder") && line.contains(folder.toString()) && line.contains(" " + io.cocoon.spi.SpiVersion.VERSION + " "), r.out());
+        Cocoon.Result d = Cocoon.exec(List.of(image.resolve("bin/cocoon").toString(), "doctor"), tmp, null, Duration.ofSeconds(60));
+        assertTrue(d.out().contains("sneaky.jar"), "doctor warns about the refused plugin: " + d.out());
+    }
 }

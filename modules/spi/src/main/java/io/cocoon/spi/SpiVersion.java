@@ -1,9 +1,16 @@
 package io.cocoon.spi;
 
-/** The SPI version plugins are built against; {@code cocoon plugins} prints it. */
+/**
+ * The SPI version plugins are built against; {@code cocoon plugins} prints it. It is also the
+ * version of the {@code io.cocoon.spi} module, so javac records it in every plugin's
+ * {@code requires io.cocoon.spi}; the plugin loader refuses a plugin built against another major
+ * version, or a newer minor one.
+ *
+ * <p>1.1: {@code VmSettings.bootTimeoutMs}, {@code Spec.Process.withEnv}.
+ */
 public final class SpiVersion {
     /** Bumped on incompatible SPI changes (major) and additions (minor). */
-    public static final String VERSION = "1.0";
+    public static final String VERSION = "1.1";
 
     private SpiVersion() {}
 }

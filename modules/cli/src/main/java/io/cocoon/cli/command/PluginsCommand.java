@@ -17,9 +17,10 @@ public final class PluginsCommand implements Command {
         PluginRegistry r = ctx.plugins();
         ctx.out().println("SPI " + SpiVersion.VERSION + "; plugin directories: "
                 + String.join(", ", PluginRegistry.defaultDirs().stream().map(Object::toString).toList()));
-        ctx.out().printf("%-13s %-14s %-32s %-16s %s%n", "KIND", "NAME", "MODULE", "VERSION", "LOCATION");
+        ctx.out().printf("%-13s %-14s %-32s %-16s %-5s %s%n", "KIND", "NAME", "MODULE", "VERSION", "SPI", "LOCATION");
         for (PluginRegistry.PluginInfo i : r.infos()) {
-            ctx.out().printf("%-13s %-14s %-32s %-16s %s%n", i.kind(), i.name(), i.module(), i.version(), i.location());
+            ctx.out().printf("%-13s %-14s %-32s %-16s %-5s %s%n", i.kind(), i.name(), i.module(), i.version(), i.spiVersion(),
+                    i.location());
         }
         for (PluginRegistry.Problem p : r.problems()) ctx.out().println("BROKEN " + p.location() + ": " + p.message());
         return 0;

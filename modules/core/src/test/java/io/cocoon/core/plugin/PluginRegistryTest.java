@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -38,7 +42,7 @@ class PluginRegistryTest {
         Files.writeString(dir.resolve("README.txt"), "drop plugin jars here");
         Files.write(dir.resolve("x.jar.disabled"), new byte[] {1, 2, 3});
         Files.createDirectories(dir.resolve("sub"));
-        Files.write(dir.resolve("sub/nested.jar"), new byte[] {1, 2, 3});
+        Files.writeString(dir.resolve("sub/README"), "a folder without jars is not a plugin");
         PluginRegistry base = PluginRegistry.load(List.of());
         PluginRegistry r = PluginRegistry.load(List.of(dir, dir.resolve("absent")));
         assertEquals(List.of(), r.problems());
@@ -74,6 +78,52 @@ class PluginRegistryTest {
         assertEquals(2, r.problems().size(), r.problems().toString());
         assertEquals(junk.toString(), r.problems().get(0).location(), "jars are loaded in name order");
         assertEquals(new PluginRegistry.Problem(jar.toString(), "provides no Cocoon driver or spec handler"), r.problems().get(1));
+    }
+
+    @Test
+    void aFolderWithABrokenJarIsOneProblem() throws IOException {
+        Files.createDirectories(dir.resolve("myplugin"));
+        Files.write(dir.resolve("myplugin/nested.jar"), new byte[] {1, 2, 3});
+        PluginRegistry r = PluginRegistry.load(List.of(dir));
+        assertEquals(1, r.problems().size(), r.problems().toString());
+        assertEquals(dir.resolve("myplugin").toString(), r.problems().get(0).location());
+    }
+
+    @Test
+    void requiringAnythingButTheSpiAndTheJdkIsRefused() {
+        ModuleDescriptor d = ModuleDescriptor.newModule("com.example.sneaky").requires("io.cocoon.spi").requires("io.cocoon.core")
+                .requires("java.logging").build();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> PluginRegistry.checkRequires(d, Set.of()));
+        assertEquals("module com.example.sneaky requires io.cocoon.core: a plugin may require only io.cocoon.spi, the JDK and"
+                + " jars in its own folder", e.getMessage());
+        ModuleDescriptor own = ModuleDescriptor.newModule("com.example.ok").requires("io.cocoon.spi").requires("com.example.lib")
+                .requires("jdk.unsupported").build();
+        PluginRegistry.checkRequires(own, Set.of("com.example.ok", "com.example.lib"));
+    }
+
+    @Test
+    void theSpiVersionAPluginWasBuiltAgainstIsChecked() {
+        ModuleDescriptor newerMajor = ModuleDescriptor.newModule("com.example.future")
+                .requires(Set.of(), "io.cocoon.spi", ModuleDescriptor.Version.parse("2.0")).build();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> PluginRegistry.checkRequires(newerMajor, Set.of()));
+        assertTrue(e.getMessage().startsWith("module com.example.future was built against SPI 2.0, this Cocoon has SPI "
+                + io.cocoon.spi.SpiVersion.VERSION), e.getMessage());
+        assertTrue(PluginRegistry.compatible("1.0", "1.1"), "older minor: fine");
+        assertTrue(PluginRegistry.compatible("1.1", "1.1"));
+        assertFalse(PluginRegistry.compatible("1.2", "1.1"), "newer minor: uses what is not there");
+        assertFalse(PluginRegistry.compatible("0.9", "1.1"));
+        assertFalse(PluginRegistry.compatible("garbage", "1.1"));
+        ModuleDescriptor same = ModuleDescriptor.newModule("com.example.now")
+                .requires(Set.of(), "io.cocoon.spi", ModuleDescriptor.Version.parse(io.cocoon.spi.SpiVersion.VERSION)).build();
+        PluginRegistry.checkRequires(same, Set.of());
+        assertEquals(io.cocoon.spi.SpiVersion.VERSION, PluginRegistry.spiVersion(same).orElseThrow());
+    }
+
+    @Test
+    void builtInDriversReportTheSpiTheyWereBuiltAgainst() {
+        for (PluginRegistry.PluginInfo i : PluginRegistry.load(List.of()).infos()) {
+            assertFalse(i.spiVersion().isBlank(), i.toString());
+        }
     }
 
     @Test
