@@ -259,8 +259,14 @@ class CriTest {
             assertEquals(handler, info.get("runtimeHandler"), info::toString);
         });
 
+        // as kubelet sends them: the pod's namespace modes and the default /proc masks (ProcMountType Default)
         LinuxContainerConfig linux = LinuxContainerConfig.newBuilder()
-                .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(ns)).build();
+                .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(ns)
+                        .addAllMaskedPaths(List.of("/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+                                "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware"))
+                        .addAllReadonlyPaths(List.of("/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+                                "/proc/sysrq-trigger")))
+                .build();
         ContainerConfig server = container("server", linux, marker, shared,
                 "mkdir -p /www && echo \"$MARKER\" > /www/index.html && echo serving && exec httpd -f -p 8080 -h /www");
         String[] serverId = new String[1];
