@@ -309,13 +309,17 @@ class CriTest {
             ExecSyncResponse ok = c.execSync(serverId[0], Duration.ofSeconds(30), "true");
             assertEquals(0, ok.getExitCode(), ok::toString);
         });
-        k.check("ExecSync sees the pod's hostname, DNS config and the host mount", () -> {
-            assertEquals("cri-" + handler + "\n", exec(c, serverId[0], "hostname"));
+        k.check("ExecSync: the container has the pod's hostname", () ->
+                assertEquals("cri-" + handler + "\n", exec(c, serverId[0], "hostname")));
+        k.check("ExecSync: /etc/resolv.conf has the pod's DNS config", () -> {
             String resolv = exec(c, serverId[0], "cat", "/etc/resolv.conf");
             assertTrue(resolv.contains("search cocoon.test") && resolv.contains("nameserver 127.0.0.1"), resolv);
+        });
+        k.check("ExecSync: the host directory is mounted read-only at /shared", () -> {
             assertEquals("hello from the host\n", exec(c, serverId[0], "cat", "/shared/greeting"));
             ExecSyncResponse ro = c.execSync(serverId[0], Duration.ofSeconds(30), "sh", "-c", "echo x > /shared/w");
             assertTrue(ro.getExitCode() != 0, "the mount is read-only: " + ro);
+            assertFalse(Files.exists(shared.resolve("w")));
         });
 
         ContainerConfig exiter = container("exiter", linux, marker, shared, "echo bye; echo to-stderr >&2; exit 42");

@@ -448,7 +448,8 @@ public final class CriContainerd implements AutoCloseable {
         if (!Files.isDirectory(root)) return;
         String bin = handlers.get(handler).toString();
         try (Stream<Path> s = Files.list(root)) {
-            for (Path c : s.filter(Files::isDirectory).toList()) {
+            // one directory per container (runc: state.json); skip a runtime's own dot-dirs (cocoon: .s)
+            for (Path c : s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
                 String id = c.getFileName().toString();
                 problems.add("force-deleted " + handler + " container " + id);
                 Cocoon.exec(List.of(bin, "--root", root.toString(), "delete", "--force", id), null, null, Duration.ofSeconds(60));
