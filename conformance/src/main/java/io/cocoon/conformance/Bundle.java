@@ -29,9 +29,17 @@ public final class Bundle {
 
     /** A busybox rootfs (relative links, /etc/passwd with root and user 1000) and a config from {@code cocoon spec}. */
     public static Bundle busybox(Path dir, String... args) throws IOException {
-        Path bin = dir.resolve("rootfs/bin");
+        busyboxRootfs(dir.resolve("rootfs"));
+        Cocoon.Result r = Cocoon.exec(specCommand(dir, args), dir, null, java.time.Duration.ofSeconds(60));
+        if (r.rc() != 0) throw new IllegalStateException("cocoon spec failed: " + r);
+        return new Bundle(dir);
+    }
+
+    /** A busybox rootfs from the host's busybox-static: every applet a relative link, /etc/passwd with root and user 1000. */
+    public static Path busyboxRootfs(Path rootfs) throws IOException {
+        Path bin = rootfs.resolve("bin");
         Files.createDirectories(bin);
-        for (String d : List.of("proc", "sys", "dev", "tmp", "etc", "root", "home/user")) Files.createDirectories(dir.resolve("rootfs").resolve(d));
+        for (String d : List.of("proc", "sys", "dev", "tmp", "etc", "root", "home/user")) Files.createDirectories(rootfs.resolve(d));
         Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"));
         try {
             Process p = new ProcessBuilder("/bin/busybox", "--list").start();
@@ -42,11 +50,9 @@ public final class Bundle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Files.writeString(dir.resolve("rootfs/etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\n");
-        Files.writeString(dir.resolve("rootfs/etc/group"), "root:x:0:\nuser:x:1000:\n");
-        Cocoon.Result r = Cocoon.exec(specCommand(dir, args), dir, null, java.time.Duration.ofSeconds(60));
-        if (r.rc() != 0) throw new IllegalStateException("cocoon spec failed: " + r);
-        return new Bundle(dir);
+        Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\n");
+        Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\nuser:x:1000:\n");
+        return rootfs;
     }
 
     private static List<String> specCommand(Path dir, String... args) {

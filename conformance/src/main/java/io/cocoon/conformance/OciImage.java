@@ -20,6 +20,12 @@ public final class OciImage {
     private OciImage() {}
 
     public static Path archive(Path rootfs, Path work, String name) throws IOException, InterruptedException {
+        return archive(rootfs, work, name, List.of(), List.of("sh"));
+    }
+
+    /** As {@link #archive(Path, Path, String)}, with the image config's Entrypoint (none if empty) and Cmd. */
+    public static Path archive(Path rootfs, Path work, String name, List<String> entrypoint, List<String> cmd)
+            throws IOException, InterruptedException {
         Path layout = work.resolve("layout");
         Path blobs = layout.resolve("blobs/sha256");
         Files.createDirectories(blobs);
@@ -30,8 +36,11 @@ public final class OciImage {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("architecture", "amd64");
         config.put("os", "linux");
-        config.put("config", Map.of("Env", List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
-                "Cmd", List.of("sh")));
+        Map<String, Object> imageConfig = new LinkedHashMap<>();
+        imageConfig.put("Env", List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+        if (!entrypoint.isEmpty()) imageConfig.put("Entrypoint", entrypoint);
+        imageConfig.put("Cmd", cmd);
+        config.put("config", imageConfig);
         config.put("rootfs", Map.of("type", "layers", "diff_ids", List.of("sha256:" + layerDigest)));
         byte[] cfg = Json.write(config).getBytes();
         String cfgDigest = sha256(cfg);
