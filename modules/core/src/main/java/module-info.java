@@ -12,6 +12,7 @@ module io.cocoon.core {
     requires transitive io.cocoon.spi;
     requires jdk.unsupported;
     requires org.tinylog.api;
+    requires org.tinylog.impl;
 
     exports io.cocoon.core.agent to io.cocoon.monitor, io.cocoon.guest;
     exports io.cocoon.core.cgroup to io.cocoon.monitor;
@@ -19,7 +20,9 @@ module io.cocoon.core {
     exports io.cocoon.core.container to io.cocoon.cli, io.cocoon.monitor, io.cocoon.guest;
     exports io.cocoon.core.control to io.cocoon.monitor;
     exports io.cocoon.core.lifecycle to io.cocoon.monitor;
-    exports io.cocoon.core.log to io.cocoon.cli, io.cocoon.monitor, io.cocoon.guest;
+    // tinylog finds CocoonWriter through META-INF/services (its own loader, which wants a Map
+    // constructor, so not `provides`) and instantiates it reflectively
+    exports io.cocoon.core.log to io.cocoon.cli, io.cocoon.monitor, io.cocoon.guest, org.tinylog.api, org.tinylog.impl;
     exports io.cocoon.core.model to io.cocoon.cli, io.cocoon.monitor;
     exports io.cocoon.core.oci to io.cocoon.cli, io.cocoon.monitor;
     exports io.cocoon.core.plugin to io.cocoon.cli, io.cocoon.monitor;

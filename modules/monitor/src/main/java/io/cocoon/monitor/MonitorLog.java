@@ -3,11 +3,12 @@ package io.cocoon.monitor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import io.cocoon.core.log.CocoonWriter;
 import java.nio.file.Path;
-import org.tinylog.configuration.Configuration;
 
 /**
- * The monitor's own log ({@code monitor.log} in the state directory), through tinylog. The
+ * The monitor's own log ({@code monitor.log} in the state directory), through tinylog and
+ * Cocoon's one writer ({@link CocoonWriter}), which sends the monitor's own entries there. The
  * monitor's stdout and stderr belong to the container, so the JVM's own System.out/err are
  * pointed at the log too: nothing the monitor says can leak into the container's output.
  */
@@ -15,13 +16,7 @@ public final class MonitorLog {
     private MonitorLog() {}
 
     public static void configure(Path file, boolean debug, boolean redirectSystemStreams) {
-        Configuration.set("writer", "file");
-        Configuration.set("writer.file", file.toString());
-        Configuration.set("writer.append", "true");
-        Configuration.set("writer.buffered", "false");
-        Configuration.set("writer.level", debug ? "debug" : "info");
-        Configuration.set("writer.format", "{date:yyyy-MM-dd'T'HH:mm:ss.SSS} {pid} {level}: {message}");
-        Configuration.set("autoshutdown", "false");
+        CocoonWriter.monitorFile(file, debug);
         if (redirectSystemStreams) {
             try {
                 PrintStream log = new PrintStream(new FileOutputStream(file.toFile(), true), true);

@@ -1,10 +1,7 @@
 package io.cocoon.core.log;
 
 import io.cocoon.spi.json.Json;
-import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +13,10 @@ import java.util.List;
  * on failure; {@code --log-format text} gets logrus text. The last error also goes to stderr as
  * one plain line. {@code --global-log} gets cc-oci-runtime's ASCII lines with the pid.
  *
- * <p>Deliberately free of logging frameworks: it is on the path of every command.
+ * <p>Everything goes through tinylog ({@code org.tinylog.Logger}, tagged {@value
+ * CocoonWriter#RUNTIME_TAG}); tinylog's one writer, {@link CocoonWriter}, hands each entry back
+ * to the installed RuntimeLog's {@link #accept}, which writes the formats above. tinylog starts
+ * only when something is logged, so the fast commands that log nothing never load it.
  */
 public final class RuntimeLog {
     public enum Level { DEBUG, INFO, WARNING, ERROR }
@@ -62,12 +62,39 @@ public final class RuntimeLog {
         return globalLog;
     }
 
+    /** tinylog's logger for everything said through RuntimeLog (created on first use). */
+    private static final class Tagged {
+        static final org.tinylog.TaggedLogger LOG = org.tinylog.Logger.tag(CocoonWriter.RUNTIME_TAG);
+    }
+
     public void debug(String msg) {
-        if (debug) write(Level.DEBUG, msg);
+        if (debug) Tagged.LOG.debug(msg);
     }
 
     public void info(String msg) {
-        write(Level.INFO, msg);
+        Tagged.LOG.info(msg);
+    }
+
+    public void warn(String msg) {
+        Tagged.LOG.warn(msg);
+    }
+
+    /** An error: the log file (if any), the global log, and one plain line on stderr. */
+    public void error(String msg, PrintStream stderr) {
+        Tagged.LOG.error(msg);
+        stderr.println(msg);
+        stderr.flush();
+    }
+
+    /** Called by {@link CocoonWriter} for each entry meant for the runtime's logs. */
+    void accept(Level level, String msg) {
+        switch (level) {
+            case DEBUG -> {
+                if (debug) write(Level.DEBUG, msg);
+            }
+            case WARNING -> warning(msg);
+            default -> write(level, msg);
+        }
     }
 
     /**
@@ -75,7 +102,7 @@ public final class RuntimeLog {
      * {@code --log} file only with {@code --debug}: podman reads that file as one JSON object on
      * failure, so a warning line there would hide the error. The global log always gets it.
      */
-    public void warn(String msg) {
+    private void warning(String msg) {
         if (debug) {
             write(Level.WARNING, msg);
             return;
@@ -84,13 +111,6 @@ public final class RuntimeLog {
             lines.add("warning: " + msg);
         }
         if (globalLog != null) append(globalLog, global(Level.WARNING, msg));
-    }
-
-    /** An error: the log file (if any), the global log, and one plain line on stderr. */
-    public void error(String msg, PrintStream stderr) {
-        write(Level.ERROR, msg);
-        stderr.println(msg);
-        stderr.flush();
     }
 
     private void write(Level level, String msg) {
@@ -133,12 +153,7 @@ public final class RuntimeLog {
     }
 
     private static void append(Path file, String text) {
-        // O_APPEND keeps concurrent writers' lines whole, as runc's O_APPEND|O_SYNC log does.
-        try (FileOutputStream out = new FileOutputStream(file.toFile(), true)) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException ignored) {
-            // a log we cannot write must not turn success into failure
-        }
+        CocoonWriter.append(file, text);
     }
 
     /** What was logged by this process, for tests. */

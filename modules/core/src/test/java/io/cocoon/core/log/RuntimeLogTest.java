@@ -23,6 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RuntimeLogTest {
     @TempDir Path dir;
+    private final RuntimeLog before = RuntimeLog.get();
+
+    /** Entries go through tinylog to the installed log: install the one under test. */
+    private static RuntimeLog installed(RuntimeLog log) {
+        RuntimeLog.install(log);
+        return log;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void restore() {
+        RuntimeLog.install(before);
+    }
 
     /** Runs {@code r} with System.err captured. */
     private static String captureStderr(Runnable r) {
@@ -40,7 +52,7 @@ class RuntimeLogTest {
     @Test
     void jsonLinesAreLogrusObjects() throws IOException {
         Path f = dir.resolve("log.json");
-        RuntimeLog log = new RuntimeLog(f, true, null, true, "create"); // warnings reach --log only with --debug
+        RuntimeLog log = installed(new RuntimeLog(f, true, null, true, "create")); // warnings reach --log only with --debug
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         log.info("starting \"web\"\nnow");
         log.warn("tab\there é");
@@ -64,7 +76,7 @@ class RuntimeLogTest {
     @Test
     void textFormatIsLogrusText() throws IOException {
         Path f = dir.resolve("log.txt");
-        RuntimeLog log = new RuntimeLog(f, false, null, true, "start");
+        RuntimeLog log = installed(new RuntimeLog(f, false, null, true, "start"));
         log.debug("a \"quoted\" word");
         log.warn("careful");
         List<String> lines = Files.readAllLines(f);
@@ -83,7 +95,7 @@ class RuntimeLogTest {
     @Test
     void globalLogIsAsciiWithThePid() throws IOException {
         Path g = dir.resolve("global.log");
-        RuntimeLog log = new RuntimeLog(null, false, g, false, "delete");
+        RuntimeLog log = installed(new RuntimeLog(null, false, g, false, "delete"));
         log.info("héllo\nworld ✓ \u0001");
         String text = Files.readString(g, StandardCharsets.UTF_8);
         assertTrue(text.endsWith("\n"));
@@ -99,11 +111,11 @@ class RuntimeLogTest {
     void warnAndInfoNeverReachStderr() {
         Path f = dir.resolve("log.json");
         String quiet = captureStderr(() -> {
-            RuntimeLog withFile = new RuntimeLog(f, true, null, true, "run");
+            RuntimeLog withFile = installed(new RuntimeLog(f, true, null, true, "run"));
             withFile.warn("w1");
             withFile.info("i1");
             withFile.debug("d1");
-            RuntimeLog noFile = new RuntimeLog(null, true, dir.resolve("g.log"), false, "run");
+            RuntimeLog noFile = installed(new RuntimeLog(null, true, dir.resolve("g.log"), false, "run"));
             noFile.warn("w2");
             noFile.info("i2");
         });
@@ -122,13 +134,13 @@ class RuntimeLogTest {
 
     @Test
     void debugWithoutAFileGoesToStderr() {
-        String out = captureStderr(() -> new RuntimeLog(null, true, null, true, "run").warn("visible"));
+        String out = captureStderr(() -> installed(new RuntimeLog(null, true, null, true, "run")).warn("visible"));
         assertTrue(out.startsWith("{\"level\":\"warning\",\"msg\":\"visible\""), out);
     }
 
     @Test
     void unwritableLogDoesNotFail() {
-        RuntimeLog log = new RuntimeLog(dir.resolve("no/such/dir/log"), true, dir.resolve("nope/g"), false, "x");
+        RuntimeLog log = installed(new RuntimeLog(dir.resolve("no/such/dir/log"), true, dir.resolve("nope/g"), false, "x"));
         log.info("still fine");
         assertEquals(List.of("info: still fine"), log.lines());
     }
@@ -136,7 +148,7 @@ class RuntimeLogTest {
     @Test
     void installReplacesTheCurrentLog() {
         RuntimeLog before = RuntimeLog.get();
-        RuntimeLog mine = new RuntimeLog(null, false, null, false, "t");
+        RuntimeLog mine = installed(new RuntimeLog(null, false, null, false, "t"));
         try {
             RuntimeLog.install(mine);
             assertSame(mine, RuntimeLog.get());
@@ -149,7 +161,7 @@ class RuntimeLogTest {
     @Test
     void withoutDebugOnlyTheErrorReachesTheLogFile() throws IOException {
         Path f = dir.resolve("podman-oci-log");
-        RuntimeLog log = new RuntimeLog(f, true, null, false, "create");
+        RuntimeLog log = installed(new RuntimeLog(f, true, null, false, "create"));
         log.warn("process.apparmorProfile: ignored");
         log.error("boom", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         List<String> lines = Files.readAllLines(f);
