@@ -1,9 +1,8 @@
 package io.cocoon.cli.command;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.cocoon.cli.support.Command;
 import io.cocoon.cli.support.Context;
+import io.cocoon.cli.support.JsonOutput;
 import io.cocoon.cli.support.Version;
 import io.cocoon.cli.args.Args;
 import io.cocoon.core.plugin.PluginRegistry;
@@ -31,7 +30,7 @@ public final class FeaturesCommand implements Command {
 
     @Override
     public int run(Context ctx, Args args) throws Exception {
-        ctx.out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(document(ctx.plugins())));
+        JsonOutput.document(ctx.out(), document(ctx.plugins()));
         return 0;
     }
 

@@ -1,9 +1,8 @@
 package io.cocoon.cli.command;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.cocoon.cli.support.Command;
 import io.cocoon.cli.support.Context;
+import io.cocoon.cli.support.JsonOutput;
 import io.cocoon.cli.support.Version;
 import io.cocoon.cli.args.Args;
 import io.cocoon.cli.args.Opt;
@@ -43,8 +42,7 @@ public final class SpecCommand implements Command {
         Path out = bundle.resolve("config.json");
         if (Files.exists(out)) throw new CocoonException("File " + out + " exists. Remove it first");
         Map<String, Object> spec = template(!args.flag("no-terminal"), args.values("args"), args.flag("rootless"));
-        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(spec);
-        Files.writeString(out, json + "\n");
+        Files.writeString(out, JsonOutput.document(spec) + "\n");
         return 0;
     }
 
