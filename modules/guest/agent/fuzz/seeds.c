@@ -6,7 +6,8 @@
  * READONLY paths, NAMESPACES, PROPAGATION, cgroup limits, then PROCESS with
  * ARGs, ENVs, CWD, UID/GID, UMASK, RLIMITs, the five capability sets,
  * NO_NEW_PRIVS, seccomp, TERMINAL/STDIN/ROWS/COLS. The fuzzers' kept corpora
- * started from these (then grew and were minimised with -merge=1).
+ * started from these (then grew and were minimised with -merge=1), plus the seed-java-*
+ * inputs: CreateRequest's own encoding of core's SpecFuzzTestInputs/config/full.
  */
 #define _GNU_SOURCE
 #include <sched.h>
