@@ -40,9 +40,9 @@ class SpecFuzzTest {
     private static Path bundle() {
         try {
             Path b = Files.createTempDirectory("cocoon-fuzz-bundle");
+            b.toFile().deleteOnExit(); // deleteOnExit runs in reverse order: rootfs first, then b
             Files.createDirectories(b.resolve("rootfs"));
             b.resolve("rootfs").toFile().deleteOnExit();
-            b.toFile().deleteOnExit();
             return b;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
