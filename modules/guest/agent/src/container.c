@@ -200,6 +200,12 @@ static int set_sysctl(const char *kv)
 	char path[512] = "/proc/sys/";
 	size_t n = strlen(path);
 	const char *eq = strchr(kv, '=');
+	/* a key that does not fit used to be cut short silently, writing the value to
+	 * another path than the one named (fuzz_spec_container) */
+	if ((size_t)(eq - kv) > sizeof(path) - 1 - n) {
+		errno = ENAMETOOLONG;
+		return fail("sysctl %.40s...: key too long", kv);
+	}
 	for (const char *c = kv; c < eq && n < sizeof(path) - 1; c++)
 		path[n++] = *c == '.' ? '/' : *c == '/' ? '.' : *c;
 	path[n] = 0;

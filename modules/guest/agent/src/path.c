@@ -26,7 +26,7 @@ int path_resolve_in_root(const char *root, const char *path, char *out, size_t o
 	char pend[PATH_MAX];  /* what is left to walk */
 	char full[PATH_MAX];
 	char link[PATH_MAX];
-	size_t rlen = 0, rootlen = strlen(root);
+	size_t rlen = 0, rootlen = strlen(root), missing_at = 0;
 	int links = 0, missing = 0;
 
 	while (rootlen > 1 && root[rootlen - 1] == '/')
@@ -56,6 +56,12 @@ int path_resolve_in_root(const char *root, const char *path, char *out, size_t o
 			if (rlen > 0)
 				rlen--; /* drop the '/' too */
 			res[rlen] = 0;
+			/* back above the first missing component: what follows exists
+			 * again and must be looked up, or "/nope/../link" would keep an
+			 * unresolved symlink that the kernel then follows (found by
+			 * fuzz/fuzz_path.c) */
+			if (missing && rlen <= missing_at)
+				missing = 0;
 			p = next;
 			continue;
 		}
@@ -82,6 +88,7 @@ int path_resolve_in_root(const char *root, const char *path, char *out, size_t o
 			if (errno != ENOENT)
 				return -1;
 			missing = 1;
+			missing_at = saved;
 			continue;
 		}
 		if (!S_ISLNK(st.st_mode))

@@ -318,8 +318,10 @@ static void do_update(uint32_t id, const uint8_t *p, uint32_t len)
 	int have[4];
 	for (int i = 0; i < 4; i++) { /* validate everything before writing anything */
 		have[i] = tlv_find(p, len, f[i].tag, &v[i], &vl[i]) == 1;
+		if (!have[i])
+			continue; /* v[i]/vl[i] are unset then: an empty UPDATE made memchr read a wild pointer (fuzz_requests) */
 		int bad = f[i].tag == TAG_CPU_MAX ? tlv_str_ok(v[i], vl[i]) < 0 || vl[i] > 64 : vl[i] != 8;
-		if (have[i] && bad) {
+		if (bad) {
 			reply_error(id, EINVAL, "%s: bad value", f[i].name);
 			return;
 		}

@@ -81,6 +81,11 @@ int main(void)
 	expect("/dangling/x", "/missing/dir/x");
 	expect("/new/dir/../x", "/new/x");
 	expect("/new/../../../x", "/x");
+	/* back out of a missing part: the links after it are resolved again (fuzz_path found
+	 * "/nope/../abs-etc" kept as it was, a symlink the kernel would follow out of the root) */
+	expect("/nope/../abs-etc/passwd", "/etc/passwd");
+	expect("/nope/x/../../a/escape", "/tmp");
+	expect("/a/nope/../rel", "/a/b");
 	expect("/loop1", NULL);
 	CHECK(errno == ELOOP);
 	/* a file in the middle of a path */

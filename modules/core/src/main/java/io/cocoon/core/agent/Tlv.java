@@ -68,7 +68,11 @@ public final class Tlv {
     /** One decoded field. */
     public record Field(int tag, byte[] value) {}
 
-    /** A decoded payload with typed getters. */
+    /**
+     * A decoded payload with typed getters. Malformed input (a truncated field, a value of the
+     * wrong length for its getter) throws {@link IllegalArgumentException} with a message; that is
+     * the only exception decoding throws (AgentFrameFuzzTest holds it to that).
+     */
     public static final class Fields {
         private final List<Field> fields;
 
@@ -76,6 +80,7 @@ public final class Tlv {
             this.fields = fields;
         }
 
+        /** @throws IllegalArgumentException when a field is truncated or overruns the payload */
         public static Fields parse(byte[] p) {
             List<Field> out = new ArrayList<>();
             int i = 0;

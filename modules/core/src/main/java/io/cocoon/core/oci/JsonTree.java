@@ -76,7 +76,17 @@ final class JsonTree {
         Object n = get(field);
         if (n == null) return null;
         if (!(n instanceof String str)) throw new SpecException(child(field), "must be a string");
-        return str;
+        return noNul(str, child(field));
+    }
+
+    /**
+     * A JSON escape (backslash u0000) can put a NUL into a string, but every spec string ends up
+     * as a C string (agent fields, paths, argv, sysctls). Found by SpecFuzzTest: it escaped as an
+     * IllegalArgumentException from the CREATE encoder instead of an error naming the field.
+     */
+    private static String noNul(String s, String path) {
+        if (s.indexOf('\0') >= 0) throw new SpecException(path, "must not contain a NUL character");
+        return s;
     }
 
     String requireString(String field) {
@@ -103,7 +113,7 @@ final class JsonTree {
         List<String> out = new ArrayList<>(l.size());
         for (int i = 0; i < l.size(); i++) {
             if (!(l.get(i) instanceof String str)) throw new SpecException(child(field) + "[" + i + "]", "must be a string");
-            out.add(str);
+            out.add(noNul(str, child(field) + "[" + i + "]"));
         }
         return List.copyOf(out);
     }
@@ -115,7 +125,7 @@ final class JsonTree {
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
             if (!(e.getValue() instanceof String str)) throw new SpecException(child(field) + "." + e.getKey(), "must be a string");
-            out.put((String) e.getKey(), str);
+            out.put(noNul((String) e.getKey(), child(field)), noNul(str, child(field) + "." + e.getKey()));
         }
         return out;
     }

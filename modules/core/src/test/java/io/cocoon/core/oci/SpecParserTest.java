@@ -374,4 +374,16 @@ class SpecParserTest {
         assertEquals(1.5, x.get("f"));
         assertEquals(java.util.Arrays.asList(true, null, "s"), x.get("l"));
     }
+
+    @Test
+    void aNulInAStringIsAnErrorNamingTheField() {
+        SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse(
+                "{\"ociVersion\": \"1.2.0\", \"process\": {\"args\": [\"sh\", \"a\\u0000b\"], \"cwd\": \"/\"}}"
+                        .getBytes(StandardCharsets.UTF_8), "config.json"));
+        assertEquals("process.args[1]: must not contain a NUL character", e.getMessage());
+        e = assertThrows(SpecException.class, () -> SpecParser.parse(
+                "{\"ociVersion\": \"1.2.0\", \"linux\": {\"sysctl\": {\"k\\u0000\": \"1\"}}}"
+                        .getBytes(StandardCharsets.UTF_8), "config.json"));
+        assertEquals("linux.sysctl: must not contain a NUL character", e.getMessage());
+    }
 }
