@@ -46,11 +46,11 @@ static size_t nprocs;
 
 void channel_send(uint16_t type, uint32_t id, const void *payload, size_t len)
 {
-	FUZZ_CHECK(type == T_OK || type == T_ERROR, "sent type 0x%04x", type);
+	FUZZ_CHECK(type == MSG_OK || type == MSG_ERROR, "sent type 0x%04x", type);
 	FUZZ_CHECK(id == cur.id, "reply to %u while handling %u", id, cur.id);
 	FUZZ_CHECK(len <= FRAME_MAX_PAYLOAD && (len == 0 || payload), "reply of %zu bytes", len);
 	FUZZ_CHECK(tlv_check(payload, len) == 0, "reply payload is not TLV");
-	if (type == T_ERROR) {
+	if (type == MSG_ERROR) {
 		const uint8_t *v;
 		uint32_t vl, eno;
 		FUZZ_CHECK(tlv_find(payload, len, TAG_ERRNO, &v, &vl) == 1 && tlv_u32(v, vl, &eno) == 0 && eno != 0,
@@ -82,8 +82,8 @@ int read_file(const char *path, char *buf, size_t sz)
 	return 0;
 }
 
-void info_ps(uint32_t req) { channel_send(T_OK, req, NULL, 0); }
-void info_stats(uint32_t req) { channel_send(T_OK, req, NULL, 0); }
+void info_ps(uint32_t req) { channel_send(MSG_OK, req, NULL, 0); }
+void info_stats(uint32_t req) { channel_send(MSG_OK, req, NULL, 0); }
 
 size_t cg_pids(pid_t **out)
 {
@@ -209,7 +209,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cur.hi = fr.payload + fr.len;
 		requests_handle(fr.type, fr.id, fr.payload, fr.len);
 		if (fr.type < 0x0100) {
-			int spawning = (fr.type == T_CREATE || fr.type == T_EXEC) && cur.spawned;
+			int spawning = (fr.type == MSG_CREATE || fr.type == MSG_EXEC) && cur.spawned;
 			FUZZ_CHECK(cur.replies == (spawning ? 0 : 1), "request type 0x%04x id %u got %d replies",
 				   fr.type, fr.id, cur.replies);
 		} else {

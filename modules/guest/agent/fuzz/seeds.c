@@ -2,12 +2,12 @@
  * seeds.c - writes the seed inputs of the fuzz targets (make fuzz-seeds).
  *
  * The payloads are laid out as the host's encoder (io.cocoon.core.agent.
- * CreateRequest) writes them: ROOTFS, MOUNTs, HOSTNAME, SYSCTLs, MASKED and
+ * AgentPayloads) writes them: ROOTFS, MOUNTs, HOSTNAME, SYSCTLs, MASKED and
  * READONLY paths, NAMESPACES, PROPAGATION, cgroup limits, then PROCESS with
  * ARGs, ENVs, CWD, UID/GID, UMASK, RLIMITs, the five capability sets,
  * NO_NEW_PRIVS, seccomp, TERMINAL/STDIN/ROWS/COLS. The fuzzers' kept corpora
  * started from these (then grew and were minimised with -merge=1), plus the seed-java-*
- * inputs: CreateRequest's own encoding of core's SpecFuzzTestInputs/config/full.
+ * inputs: AgentPayloads's own encoding of core's SpecFuzzTestInputs/config/full.
  */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -153,49 +153,49 @@ int main(int argc, char **argv)
 	tb_reset(&f);
 	tb_u32(&f, TAG_VERSION, 1);
 	tb_u64(&f, TAG_TIME_NS, 1700000000000000000ull);
-	frame(&s, T_HELLO, 1, &f);
+	frame(&s, MSG_HELLO, 1, &f);
 	tb_reset(&f);
 	create(&f, 1);
-	frame(&s, T_CREATE, 2, &f);
-	frame(&s, T_START, 3, NULL);
+	frame(&s, MSG_CREATE, 2, &f);
+	frame(&s, MSG_START, 3, NULL);
 	tb_reset(&f);
 	tb_u32(&f, TAG_PROC_ID, 2);
 	size_t m = tb_begin(&f, TAG_PROCESS);
 	process(&f, 0);
 	tb_end(&f, m);
-	frame(&s, T_EXEC, 4, &f);
+	frame(&s, MSG_EXEC, 4, &f);
 	tb_reset(&f);
 	tb_raw(&f, "hello\n", 6);
-	frame(&s, T_STDIN, 2, &f);
+	frame(&s, MSG_STDIN, 2, &f);
 	tb_reset(&f);
 	tb_u32(&f, TAG_STREAM, 1);
 	tb_u32(&f, TAG_BYTES, 65536);
-	frame(&s, T_CREDIT, 2, &f);
+	frame(&s, MSG_CREDIT, 2, &f);
 	tb_reset(&f);
 	tb_u32(&f, TAG_PROC_ID, 2);
 	tb_u32(&f, TAG_ROWS, 40);
 	tb_u32(&f, TAG_COLS, 120);
-	frame(&s, T_RESIZE, 5, &f);
+	frame(&s, MSG_RESIZE, 5, &f);
 	tb_reset(&f);
 	tb_u32(&f, TAG_PROC_ID, 2);
-	frame(&s, T_CLOSE_STDIN, 6, &f);
+	frame(&s, MSG_CLOSE_STDIN, 6, &f);
 	tb_reset(&f);
 	tb_u32(&f, TAG_PROC_ID, 1);
 	tb_u32(&f, TAG_SIGNAL, 15);
 	tb_flag(&f, TAG_ALL);
-	frame(&s, T_SIGNAL, 7, &f);
+	frame(&s, MSG_SIGNAL, 7, &f);
 	tb_reset(&f);
 	tb_u64(&f, TAG_CGROUP_MEMORY_MAX, 536870912);
 	tb_u64(&f, TAG_CGROUP_PIDS_MAX, 0);
 	tb_str(&f, TAG_CPU_MAX, "50000 100000");
 	tb_u64(&f, TAG_CPU_WEIGHT, 100);
-	frame(&s, T_UPDATE, 8, &f);
-	frame(&s, T_PS, 9, NULL);
-	frame(&s, T_STATS, 10, NULL);
-	frame(&s, T_PING, 11, NULL);
+	frame(&s, MSG_UPDATE, 8, &f);
+	frame(&s, MSG_PS, 9, NULL);
+	frame(&s, MSG_STATS, 10, NULL);
+	frame(&s, MSG_PING, 11, NULL);
 	tb_reset(&f);
 	tb_u32(&f, TAG_TIMEOUT_MS, 500);
-	frame(&s, T_SHUTDOWN, 12, &f);
+	frame(&s, MSG_SHUTDOWN, 12, &f);
 	put("fuzz_requests", "session", s.data, s.len);
 
 	/* frames: the session with a cut seed byte in front, garbage, an oversized header, a partial frame */
@@ -206,11 +206,11 @@ int main(int argc, char **argv)
 	tb_reset(&b);
 	tb_raw(&b, "\x2a" "garbage\xc0x\xc0", 11);
 	uint8_t h[12];
-	frame_put_header(h, T_PING, 1, FRAME_MAX_PAYLOAD + 1); /* oversized: resynchronise */
+	frame_put_header(h, MSG_PING, 1, FRAME_MAX_PAYLOAD + 1); /* oversized: resynchronise */
 	tb_raw(&b, h, 12);
-	frame_put_header(h, T_PING, 2, 0);
+	frame_put_header(h, MSG_PING, 2, 0);
 	tb_raw(&b, h, 12);
-	frame_put_header(h, T_STDIN, 3, 100); /* partial payload at the end */
+	frame_put_header(h, MSG_STDIN, 3, 100); /* partial payload at the end */
 	tb_raw(&b, h, 12);
 	tb_raw(&b, "abc", 3);
 	put("fuzz_frame", "resync", b.data, b.len);

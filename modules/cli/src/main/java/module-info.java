@@ -7,7 +7,6 @@ module io.cocoon.cli {
     requires io.cocoon.core;
     requires io.cocoon.monitor;
     requires io.cocoon.guest;
-    requires com.fasterxml.jackson.databind;
 
     exports io.cocoon.cli;
     exports io.cocoon.cli.support;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.cocoon.core.agent.CreateRequest;
+import io.cocoon.core.agent.AgentPayloads;
 import io.cocoon.core.oci.SpecParser;
 import io.cocoon.core.seccomp.SeccompCompiler;
 import io.cocoon.core.spec.SeccompHandler;
@@ -23,7 +23,7 @@ import java.util.Optional;
 
 /**
  * Fuzzes reading config.json: bytes, {@link SpecParser}, the core spec handlers of
- * {@link SpecPipeline}, then the CREATE payload {@link CreateRequest} encodes from the plan (with
+ * {@link SpecPipeline}, then the CREATE payload {@link AgentPayloads} encodes from the plan (with
  * the spec mounts passed through as a storage driver without host resources would).
  *
  * <p>The only acceptable failure is a {@link CocoonException} (a {@code SpecException} among them)
@@ -57,10 +57,10 @@ class SpecFuzzTest {
             if (plan.process() == null) return;
             StoragePlan storage = new StoragePlan(new GuestMount("9p", "rootfs", "/", List.of("trans=virtio"), false, false, false),
                     plan.mounts().stream().map(GuestMount::of).toList(), List.of());
-            byte[] create = CreateRequest.create(plan, storage, plan.process(), true).toBytes();
+            byte[] create = AgentPayloads.create(plan, storage, plan.process(), true).toBytes();
             assertNotNull(create);
             SeccompCompiler.Program seccomp = (SeccompCompiler.Program) plan.extensions().get(SeccompHandler.PROGRAM);
-            assertNotNull(CreateRequest.process(plan.process(), seccomp, false).toBytes());
+            assertNotNull(AgentPayloads.process(plan.process(), seccomp, false).toBytes());
         } catch (CocoonException e) {
             assertNotNull(e.getMessage(), "CocoonException without a message");
             assertFalse(e.getMessage().isBlank(), "CocoonException with a blank message");
