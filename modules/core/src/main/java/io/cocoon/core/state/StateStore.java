@@ -25,7 +25,6 @@ import java.util.List;
  */
 public final class StateStore {
     public static final Path DEFAULT_ROOT = Path.of("/run/cocoon");
-    public static final String STATE_FILE = "state.json";
     private static final long LOCK_TIMEOUT_MS = 60_000;
 
     private final Path root;
@@ -53,7 +52,7 @@ public final class StateStore {
     }
 
     public boolean exists(String id) {
-        return Files.isRegularFile(dir(id).resolve(STATE_FILE)) || Files.isDirectory(dir(id));
+        return Files.isRegularFile(dir(id).resolve(ContainerFiles.STATE)) || Files.isDirectory(dir(id));
     }
 
     /**
@@ -95,7 +94,7 @@ public final class StateStore {
     }
 
     public ContainerRecord read(String id) {
-        Path f = dir(id).resolve(STATE_FILE);
+        Path f = dir(id).resolve(ContainerFiles.STATE);
         try {
             return ContainerRecord.fromJson(Files.readString(f));
         } catch (NoSuchFileException e) {
@@ -107,7 +106,7 @@ public final class StateStore {
 
     public void write(ContainerRecord r) {
         try {
-            AtomicFiles.write(dir(r.id()).resolve(STATE_FILE), r.toJson());
+            AtomicFiles.write(dir(r.id()).resolve(ContainerFiles.STATE), r.toJson());
         } catch (IOException e) {
             throw new CocoonException("cannot write state of " + r.id() + ": " + e.getMessage());
         }

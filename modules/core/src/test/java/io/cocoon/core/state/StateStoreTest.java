@@ -54,7 +54,7 @@ class StateStoreTest {
         assertFalse(st.exists("c"));
         assertEquals(record("b"), st.read("b"));
         assertEquals(List.of("a", "b"), st.list());
-        assertTrue(Files.isRegularFile(st.dir("a").resolve(StateStore.STATE_FILE)));
+        assertTrue(Files.isRegularFile(st.dir("a").resolve(ContainerFiles.STATE)));
         assertTrue(Files.isRegularFile(st.dir("a").resolve(".lock")));
 
         try (StateStore.Lock _ = st.lock("a")) {
@@ -96,7 +96,7 @@ class StateStoreTest {
         assertEquals("container ghost does not exist", assertThrows(CocoonException.class, () -> st.read("ghost")).getMessage());
         st.create("nostate").close();
         assertEquals("container nostate does not exist", assertThrows(CocoonException.class, () -> st.read("nostate")).getMessage());
-        Files.writeString(st.dir("nostate").resolve(StateStore.STATE_FILE), "{not json");
+        Files.writeString(st.dir("nostate").resolve(ContainerFiles.STATE), "{not json");
         CocoonException e = assertThrows(CocoonException.class, () -> st.read("nostate"));
         assertTrue(e.getMessage().startsWith("state of nostate is unreadable ("), e.getMessage());
     }
