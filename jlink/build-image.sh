@@ -43,7 +43,10 @@ cp "$REPO/jlink/defaults/"* "$IMAGE/share/defaults/cocoon/"
 say "AOT cache: training run"
 train=$(mktemp -d)
 # shellcheck disable=SC2086
-"$IMAGE/bin/java" $opts -XX:AOTCacheOutput="$IMAGE/lib/cocoon.aot" -Dcocoon.home="$IMAGE" \
+# in a mount namespace of its own, as the launcher starts a foreground run (the training runs one)
+unshare=; [ -x /usr/bin/unshare ] && [ "$(id -u)" = 0 ] && unshare="/usr/bin/unshare --mount --uts --ipc --propagation private --"
+COCOON_PARENT_MNTNS=$(readlink /proc/self/ns/mnt); export COCOON_PARENT_MNTNS
+$unshare "$IMAGE/bin/java" $opts -XX:AOTCacheOutput="$IMAGE/lib/cocoon.aot" -Dcocoon.home="$IMAGE" \
   -m io.cocoon.cli/io.cocoon.cli.Training "$train" > "$train/out.txt" 2>&1 || { cat "$train/out.txt" >&2; exit 1; }
 rm -rf "$train"
 [ -s "$IMAGE/lib/cocoon.aot" ] || { echo "AOT cache was not written" >&2; exit 1; }

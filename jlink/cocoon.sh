@@ -4,7 +4,37 @@
 # image's JVM with the start-up settings measured in docs/performance.md: SerialGC and C1
 # only (short-lived CLI, small long-lived monitor), the AOT cache from the training run, no
 # perf data file, and no JVM log lines on stdout (stdout may be a container's).
+#
+# A foreground `run` is its container's monitor, and a monitor lives in a mount namespace of
+# its own (its share binds must not reach the host, and must vanish with it even after kill -9):
+# the JVM cannot unshare one itself (it is multi-threaded), so unshare(1) does it here. `create`
+# starts its monitor the same way (io.cocoon.core.container.Namespaces).
 self=$(readlink -f "$0")
 home=${self%/bin/*}
+ns=
+cmd=
+skip=
+for a in "$@"; do
+  if [ -n "$skip" ]; then skip=; continue; fi
+  if [ -z "$cmd" ]; then
+    case "$a" in
+      --log|-log|--log-format|-log-format|--root|-root|--criu|-criu|--rootless|-rootless|--global-log|-global-log|\
+      --hypervisor-log-dir|-hypervisor-log-dir) skip=1 ;;
+      -*) ;;
+      *) cmd=$a; [ "$cmd" = run ] && ns=1 ;;
+    esac
+  elif [ -n "$ns" ]; then
+    case "$a" in
+      -d|--detach|-detach|--detach=true|-detach=true) ns= ;;
+      --) break ;;
+    esac
+  fi
+done
+if [ -n "$ns" ] && [ -x /usr/bin/unshare ] && [ -z "$COCOON_NO_UNSHARE" ]; then
+  COCOON_PARENT_MNTNS=$(readlink /proc/self/ns/mnt); export COCOON_PARENT_MNTNS
+  set -- /usr/bin/unshare --mount --uts --ipc --propagation private -- "$home/bin/java" @JVM_OPTIONS@ \
+    -XX:AOTCache="$home/lib/cocoon.aot" -Dcocoon.home="$home" -m io.cocoon.cli/io.cocoon.cli.Main "$@"
+  exec "$@"
+fi
 exec "$home/bin/java" @JVM_OPTIONS@ -XX:AOTCache="$home/lib/cocoon.aot" -Dcocoon.home="$home" \
   -m io.cocoon.cli/io.cocoon.cli.Main "$@"

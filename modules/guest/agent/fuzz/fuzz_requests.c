@@ -91,6 +91,27 @@ size_t cg_pids(pid_t **out)
 	return 0;
 }
 
+/* shares.c mounts for real: record the request's shares instead (decoded, so well formed). */
+int shares_mount(const struct container_spec *cs, char *err, size_t errsz)
+{
+	(void)err;
+	(void)errsz;
+	for (size_t i = 0; i < cs->nshares; i++)
+		FUZZ_CHECK(cs->shares[i].dest && cs->shares[i].dest[0] == '/', "share without an absolute dest");
+	return 0;
+}
+
+/* devices.c loads BPF for real: check the decoded rules instead. */
+int devcg_load(const struct container_spec *cs, char *err, size_t errsz)
+{
+	(void)err;
+	(void)errsz;
+	for (size_t i = 0; i < cs->nrules; i++)
+		FUZZ_CHECK(strchr("acb", cs->rules[i].type) && cs->rules[i].access && cs->rules[i].access <= 7,
+			   "device rule %zu badly decoded", i);
+	return -1;
+}
+
 int cg_create(const char *path, const struct container_spec *cs, char *err, size_t errsz)
 {
 	(void)cs;

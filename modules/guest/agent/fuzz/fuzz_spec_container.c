@@ -27,6 +27,17 @@
 static char wrote_path[1024], wrote_val[1 << 16];
 static int wrote;
 
+/* devices.c creates nodes for real: the harness only checks what it was asked. */
+int devices_create(const struct container_spec *cs, const char *root, char *err, size_t errsz)
+{
+	(void)root;
+	(void)err;
+	(void)errsz;
+	for (size_t i = 0; i < cs->ndevices; i++)
+		FUZZ_CHECK(cs->devices[i].path && cs->devices[i].path[0] == '/', "device without an absolute path");
+	return 0;
+}
+
 /* info.c's write_file: record instead of writing under /proc/sys. */
 int write_file(const char *path, const char *s)
 {

@@ -79,6 +79,7 @@ struct agent {
 	int once;               /* host-test: exit when the connection closes */
 	int self_pidns;         /* fd of the agent's own pid namespace */
 	int cap_last;           /* /proc/sys/kernel/cap_last_cap */
+	int devcg_fd;           /* the container's device cgroup program, loaded, not yet attached (-1) */
 	int64_t shutdown_at;    /* SHUTDOWN: SIGKILL deadline (0 = not shutting down) */
 	int shutdown_phase;
 };
@@ -145,6 +146,15 @@ int cg_join_self(const char *path);
 int cg_write(const char *file, const char *val, char *err, size_t errsz);
 int cg_set_limit(const char *file, uint64_t v, char *err, size_t errsz);
 size_t cg_pids(pid_t **out);
+
+/* devices.c */
+int devices_create(const struct container_spec *cs, const char *root, char *err, size_t errsz);
+/* Returns the loaded program's fd, -1 when there are no rules, -2 on error (err set). */
+int devcg_load(const struct container_spec *cs, char *err, size_t errsz);
+int devcg_attach(const char *cgroup, int prog_fd, char *err, size_t errsz);
+
+/* shares.c: the VM-wide shared directories, mounted once in the agent's namespace */
+int shares_mount(const struct container_spec *cs, char *err, size_t errsz);
 
 /* info.c */
 void info_ps(uint32_t req);

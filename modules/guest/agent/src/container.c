@@ -267,6 +267,8 @@ int container_setup(const struct container_spec *cs, char *err, size_t errsz)
 	}
 	if (dev)
 		default_devices();
+	if (devices_create(cs, ROOT, E, ESZ) < 0)
+		return -1;
 	if (cs->root_readonly &&
 	    mount(NULL, ROOT, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | kept_flags(ROOT), NULL) < 0)
 		return fail("remount the root read-only: %s", strerror(errno));

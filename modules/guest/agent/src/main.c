@@ -38,7 +38,7 @@
 #include "channel.h"
 #include "log.h"
 
-struct agent A = {.self_pidns = -1, .cap_last = 40};
+struct agent A = {.self_pidns = -1, .cap_last = 40, .devcg_fd = -1};
 static int epfd = -1;
 
 int64_t now_ms(void)

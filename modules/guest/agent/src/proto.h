@@ -5,7 +5,7 @@
  * C transcription and the one source of the numbers on the agent's side: the
  * python test client parses this file, and core's ProtocolCrossCheckTest fails
  * the build when io.cocoon.core.agent.Proto disagrees with it (MSG_X is Proto.X,
- * TAG_X is Proto.T_X, TAG_P_X / TAG_M_X / TAG_RL_X are Proto.P_X / M_X / RL_X).
+ * TAG_X is Proto.T_X, nested TAG_P_X / M_ / RL_ / D_ / DR_ are Proto.P_X / M_X / ...).
  * Message types are MSG_*, field tags TAG_*: the two never share a name.
  */
 #ifndef COCOON_PROTO_H
@@ -100,6 +100,28 @@
 #define TAG_CGROUP_MEMORY_MAX 0x001A
 #define TAG_CGROUP_PIDS_MAX 0x001B
 #define TAG_PROPAGATION 0x001C
+/* CREATE: mounted once in the agent's own namespace (the VM's shared directory). */
+#define TAG_SHARE 0x001D
+/* CREATE: a device node to create (linux.devices), and device cgroup rules in order. */
+#define TAG_DEVICE 0x001E
+#define TAG_DEVICE_RULE 0x001F
+
+/* DEVICE fields. TYPE is "c", "b", "u" or "p". */
+#define TAG_D_PATH 0x00B0
+#define TAG_D_TYPE 0x00B1
+#define TAG_D_MAJOR 0x00B2
+#define TAG_D_MINOR 0x00B3
+#define TAG_D_MODE 0x00B4
+#define TAG_D_UID 0x00B5
+#define TAG_D_GID 0x00B6
+
+/* DEVICE_RULE fields. TYPE is "a", "c" or "b"; absent MAJOR/MINOR = any;
+ * ACCESS any of "rwm". */
+#define TAG_DR_ALLOW 0x00B8
+#define TAG_DR_TYPE 0x00B9
+#define TAG_DR_MAJOR 0x00BA
+#define TAG_DR_MINOR 0x00BB
+#define TAG_DR_ACCESS 0x00BC
 
 /* MOUNT fields. */
 #define TAG_M_TYPE 0x0030

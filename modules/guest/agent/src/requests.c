@@ -128,9 +128,21 @@ static void do_create(uint32_t id, const uint8_t *p, uint32_t len)
 		reply_error(id, EINVAL, "%s", err);
 		goto out;
 	}
+	if (shares_mount(&cs, err, sizeof(err)) < 0) {
+		reply_error(id, errno ? errno : EIO, "%s", err);
+		goto out;
+	}
 	A.cgroup[0] = 0;
 	if (A.cgroup_base[0] && cg_create(A.cgroup_base, &cs, err, sizeof(err)) < 0) {
 		reply_error(id, errno, "%s", err);
+		goto out;
+	}
+	if (A.devcg_fd >= 0)
+		close(A.devcg_fd);
+	A.devcg_fd = A.cgroup[0] ? devcg_load(&cs, err, sizeof(err)) : -1;
+	if (A.devcg_fd == -2) {
+		A.devcg_fd = -1;
+		reply_error(id, EINVAL, "%s", err);
 		goto out;
 	}
 	if (!proc_spawn(1, id, &cs.process, &cs, err, sizeof(err), &eno)) {

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -117,6 +118,19 @@ static void sync_event(struct evsrc *src, uint32_t events)
 		close(p->out[0].ev.fd); /* the guest pty is not used */
 		p->out[0].ev.fd = passed;
 		set_nonblock(passed);
+	}
+	char derr[512];
+	if (n >= 4 && be32(buf) == 0 && p->id == 1 && A.devcg_fd >= 0) {
+		/* the root is set up: now the device rules may apply (devices.c) */
+		int rc = devcg_attach(A.cgroup, A.devcg_fd, derr, sizeof(derr));
+		close(A.devcg_fd);
+		A.devcg_fd = -1;
+		if (rc < 0) {
+			kill(p->pid, SIGKILL);
+			n = 4 + snprintf((char *)buf + 4, sizeof(buf) - 5, "%s", derr);
+			uint32_t e = htonl(EPERM);
+			memcpy(buf, &e, 4);
+		}
 	}
 	if (n >= 4 && be32(buf) == 0) {
 		p->state = p->id == 1 ? P_CREATED : P_RUNNING;

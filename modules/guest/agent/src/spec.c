@@ -268,6 +268,92 @@ static int decode_mount(struct dec *d, const char *what, const uint8_t *p, size_
 	return 0;
 }
 
+static int decode_device(struct dec *d, const uint8_t *p, size_t n, struct device_spec *dv)
+{
+	memset(dv, 0, sizeof(*dv));
+	dv->mode = 0666;
+	char *type = NULL;
+	int has_major = 0, has_minor = 0;
+	struct tlv_iter it;
+	uint16_t tag;
+	const uint8_t *v;
+	uint32_t len;
+	int r, rc = 0;
+	tlv_iter_init(&it, p, n);
+	while (rc == 0 && (r = tlv_next(&it, &tag, &v, &len)) == 1) {
+		switch (tag) {
+		case TAG_D_PATH: rc = get_str(d, "DEVICE PATH", v, len, &dv->path); break;
+		case TAG_D_TYPE: rc = get_str(d, "DEVICE TYPE", v, len, &type); break;
+		case TAG_D_MAJOR: rc = get_u64(d, "DEVICE MAJOR", v, len, &dv->major), has_major = 1; break;
+		case TAG_D_MINOR: rc = get_u64(d, "DEVICE MINOR", v, len, &dv->minor), has_minor = 1; break;
+		case TAG_D_MODE: rc = get_u32(d, "DEVICE MODE", v, len, &dv->mode); break;
+		case TAG_D_UID: rc = get_u32(d, "DEVICE UID", v, len, &dv->uid); break;
+		case TAG_D_GID: rc = get_u32(d, "DEVICE GID", v, len, &dv->gid); break;
+		default: break;
+		}
+		if (rc < 0)
+			return -1;
+	}
+	if (r < 0)
+		return fail(d, "DEVICE: truncated field");
+	if (!dv->path || dv->path[0] != '/')
+		return fail(d, "DEVICE: PATH missing or not absolute");
+	if (!type || strlen(type) != 1 || !strchr("cbup", type[0]))
+		return fail(d, "DEVICE %s: TYPE must be c, b, u or p", dv->path);
+	dv->type = type[0];
+	if (dv->type != 'p' && (!has_major || !has_minor))
+		return fail(d, "DEVICE %s: MAJOR and MINOR are required", dv->path);
+	if (dv->major > 0xfff || dv->minor > 0xfffff)
+		return fail(d, "DEVICE %s: %llu:%llu out of range", dv->path, (unsigned long long)dv->major,
+			    (unsigned long long)dv->minor);
+	if (dv->mode & ~07777u)
+		return fail(d, "DEVICE %s: MODE 0%o has file type bits", dv->path, dv->mode);
+	return 0;
+}
+
+static int decode_devrule(struct dec *d, const uint8_t *p, size_t n, struct devrule_spec *dr)
+{
+	memset(dr, 0, sizeof(*dr));
+	dr->any_major = dr->any_minor = 1;
+	char *type = NULL, *access = NULL;
+	struct tlv_iter it;
+	uint16_t tag;
+	const uint8_t *v;
+	uint32_t len;
+	int r, rc = 0;
+	tlv_iter_init(&it, p, n);
+	while (rc == 0 && (r = tlv_next(&it, &tag, &v, &len)) == 1) {
+		switch (tag) {
+		case TAG_DR_ALLOW: rc = get_flag(d, "DEVICE_RULE ALLOW", len, &dr->allow); break;
+		case TAG_DR_TYPE: rc = get_str(d, "DEVICE_RULE TYPE", v, len, &type); break;
+		case TAG_DR_MAJOR: rc = get_u64(d, "DEVICE_RULE MAJOR", v, len, &dr->major), dr->any_major = 0; break;
+		case TAG_DR_MINOR: rc = get_u64(d, "DEVICE_RULE MINOR", v, len, &dr->minor), dr->any_minor = 0; break;
+		case TAG_DR_ACCESS: rc = get_str(d, "DEVICE_RULE ACCESS", v, len, &access); break;
+		default: break;
+		}
+		if (rc < 0)
+			return -1;
+	}
+	if (r < 0)
+		return fail(d, "DEVICE_RULE: truncated field");
+	if (!type || strlen(type) != 1 || !strchr("acb", type[0]))
+		return fail(d, "DEVICE_RULE: TYPE must be a, c or b");
+	dr->type = type[0];
+	if (!access || !access[0])
+		return fail(d, "DEVICE_RULE: ACCESS missing");
+	for (const char *c = access; *c; c++) {
+		switch (*c) {
+		case 'm': dr->access |= 1; break; /* BPF_DEVCG_ACC_MKNOD */
+		case 'r': dr->access |= 2; break; /* BPF_DEVCG_ACC_READ */
+		case 'w': dr->access |= 4; break; /* BPF_DEVCG_ACC_WRITE */
+		default: return fail(d, "DEVICE_RULE: ACCESS %s: only r, w, m", access);
+		}
+	}
+	if (dr->major > 0xffffffffu || dr->minor > 0xffffffffu)
+		return fail(d, "DEVICE_RULE: major/minor out of range");
+	return 0;
+}
+
 int spec_decode_process(const uint8_t *p, size_t n, struct arena *a, struct proc_spec *out, char *err,
 			size_t errsz)
 {
@@ -286,12 +372,15 @@ int spec_decode_container(const uint8_t *p, size_t n, struct arena *a, struct co
 	if (tlv_check(p, n) < 0)
 		return fail(d, "CREATE: truncated field");
 	cs->mounts = alloc_list(d, p, n, TAG_MOUNT, sizeof(struct mount_spec), &cs->nmounts);
+	cs->shares = alloc_list(d, p, n, TAG_SHARE, sizeof(struct mount_spec), &cs->nshares);
+	cs->devices = alloc_list(d, p, n, TAG_DEVICE, sizeof(struct device_spec), &cs->ndevices);
+	cs->rules = alloc_list(d, p, n, TAG_DEVICE_RULE, sizeof(struct devrule_spec), &cs->nrules);
 	cs->sysctls = alloc_list(d, p, n, TAG_SYSCTL, sizeof(char *), &cs->nsysctls);
 	cs->masked = alloc_list(d, p, n, TAG_MASKED_PATH, sizeof(char *), &cs->nmasked);
 	cs->readonly = alloc_list(d, p, n, TAG_READONLY_PATH, sizeof(char *), &cs->nreadonly);
-	if (!cs->mounts || !cs->sysctls || !cs->masked || !cs->readonly)
+	if (!cs->mounts || !cs->sysctls || !cs->masked || !cs->readonly || !cs->shares || !cs->devices || !cs->rules)
 		return fail(d, "CREATE: out of memory");
-	size_t nm = 0, nsy = 0, nma = 0, nro = 0;
+	size_t nm = 0, nsy = 0, nma = 0, nro = 0, nsh = 0, ndv = 0, nru = 0;
 	int have_root = 0, have_proc = 0, rc = 0;
 	struct tlv_iter it;
 	uint16_t tag;
@@ -305,6 +394,9 @@ int spec_decode_container(const uint8_t *p, size_t n, struct arena *a, struct co
 			have_root = 1;
 			break;
 		case TAG_MOUNT: rc = decode_mount(d, "MOUNT", v, len, &cs->mounts[nm++], 1); break;
+		case TAG_SHARE: rc = decode_mount(d, "SHARE", v, len, &cs->shares[nsh++], 1); break;
+		case TAG_DEVICE: rc = decode_device(d, v, len, &cs->devices[ndv++]); break;
+		case TAG_DEVICE_RULE: rc = decode_devrule(d, v, len, &cs->rules[nru++]); break;
 		case TAG_HOSTNAME: rc = get_str(d, "HOSTNAME", v, len, &cs->hostname); break;
 		case TAG_DOMAINNAME: rc = get_str(d, "DOMAINNAME", v, len, &cs->domainname); break;
 		case TAG_SYSCTL: rc = get_str(d, "SYSCTL", v, len, &cs->sysctls[nsy++]); break;

@@ -55,7 +55,30 @@ struct mount_spec {
 	int staging, mkdir;
 };
 
+/* linux.devices: a node to create in the container. type is 'c', 'b', 'u' or 'p'. */
+struct device_spec {
+	char *path;
+	char type;
+	uint64_t major, minor;
+	uint32_t mode, uid, gid;
+};
+
+/* One device cgroup rule. type 'a', 'c' or 'b'; access a subset of "rwm". */
+struct devrule_spec {
+	int allow;
+	char type;
+	int any_major, any_minor;
+	uint64_t major, minor;
+	unsigned access; /* DEVCG_ACC_* bits */
+};
+
 struct container_spec {
+	struct mount_spec *shares; /* mounted once in the agent's namespace */
+	size_t nshares;
+	struct device_spec *devices;
+	size_t ndevices;
+	struct devrule_spec *rules;
+	size_t nrules;
 	struct mount_spec rootfs;
 	struct mount_spec *mounts;
 	size_t nmounts;

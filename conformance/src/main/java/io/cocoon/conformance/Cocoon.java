@@ -46,6 +46,13 @@ public final class Cocoon {
         return root;
     }
 
+    /** The same CLI with an environment variable set for each call (through env(1)). */
+    public Cocoon withEnv(String name, String value) {
+        List<String> b = new ArrayList<>(List.of("/usr/bin/env", name + "=" + value));
+        b.addAll(binary);
+        return new Cocoon(b, root);
+    }
+
     public List<String> command(String... args) {
         List<String> cmd = new ArrayList<>(binary);
         if (root != null) cmd.addAll(List.of("--root", root.toString()));

@@ -8,6 +8,7 @@ import java.util.Set;
  * returned {@link Vm} and in files under {@link VmPlan#stateDir()}, so that a later, unrelated
  * process ({@code cocoon delete --force} after a crash) can still {@link #cleanup} it.
  */
+@Stable(since = "1.0")
 public interface Hypervisor extends Driver {
 
     /** What a driver can do beyond boot/kill. */
@@ -16,6 +17,13 @@ public interface Hypervisor extends Driver {
     }
 
     Set<Feature> features();
+
+    /**
+     * Checks that the VM can be built as planned, before anything is launched: e.g. that the
+     * machine type has room for every device. Throws a {@link CocoonException} with one line
+     * naming the limit and the count; the default accepts everything.
+     */
+    default void validate(VmPlan plan) { }
 
     /**
      * Starts the VM described by {@code plan} and returns once the hypervisor process runs; the

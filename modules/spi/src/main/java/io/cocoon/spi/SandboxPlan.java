@@ -35,6 +35,7 @@ public final class SandboxPlan {
     private String hostname = "";
     private String domainname = "";
     private final List<Spec.Mount> mounts = new ArrayList<>();
+    private final List<Linux.Device> devices = new ArrayList<>();
     private final Map<String, String> sysctl = new LinkedHashMap<>();
     private final List<String> maskedPaths = new ArrayList<>();
     private final List<String> readonlyPaths = new ArrayList<>();
@@ -94,6 +95,9 @@ public final class SandboxPlan {
 
     /** The spec's mounts, in order; storage drivers turn the binds among them into shares. */
     public List<Spec.Mount> mounts() { return mounts; }
+
+    /** {@code linux.devices}: nodes the agent creates in the container (validated by core). */
+    public List<Linux.Device> devices() { return devices; }
 
     public Map<String, String> sysctl() { return sysctl; }
     public List<String> maskedPaths() { return maskedPaths; }

@@ -7,10 +7,13 @@ package io.cocoon.spi;
  * version, or a newer minor one.
  *
  * <p>1.1: {@code VmSettings.bootTimeoutMs}, {@code Spec.Process.withEnv}.
+ * <p>1.2: {@code StoragePlan.shares} and {@code hostBinds} ({@link HostBind}),
+ * {@code StorageProvider.requires}, {@code Hypervisor.validate}, {@link Stable} and
+ * {@link Experimental}, {@code SandboxPlan.devices}.
  */
 public final class SpiVersion {
     /** Bumped on incompatible SPI changes (major) and additions (minor). */
-    public static final String VERSION = "1.1";
+    public static final String VERSION = "1.2";
 
     private SpiVersion() {}
 }

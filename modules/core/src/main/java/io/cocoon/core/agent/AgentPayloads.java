@@ -21,6 +21,7 @@ public final class AgentPayloads {
 
     public static Tlv.Writer create(SandboxPlan plan, StoragePlan storage, Spec.Process process, boolean stdin) {
         Tlv.Writer w = new Tlv.Writer();
+        for (GuestMount m : storage.shares()) w.nested(Proto.T_SHARE, mount(m));
         w.nested(Proto.T_ROOTFS, mount(storage.rootfs()));
         for (GuestMount m : storage.mounts()) w.nested(Proto.T_MOUNT, mount(m));
         if (!plan.hostname().isEmpty()) w.str(Proto.T_HOSTNAME, plan.hostname());
@@ -36,6 +37,8 @@ public final class AgentPayloads {
             w.u64(Proto.T_CGROUP_MEMORY_MAX, r.memory().limit());
         }
         if (r.pids() != null && r.pids().limit() > 0) w.u64(Proto.T_CGROUP_PIDS_MAX, r.pids().limit());
+        for (Linux.Device d : plan.devices()) w.nested(Proto.T_DEVICE, device(d));
+        for (Linux.DeviceRule d : deviceRules(r.devices(), plan.devices())) w.nested(Proto.T_DEVICE_RULE, deviceRule(d));
         SeccompCompiler.Program seccomp = (SeccompCompiler.Program) plan.extensions().get(io.cocoon.core.spec.SeccompHandler.PROGRAM);
         w.nested(Proto.T_PROCESS, process(process, seccomp, stdin));
         return w;
@@ -55,6 +58,46 @@ public final class AgentPayloads {
         }
         // The agent always needs a private mount namespace to build the container's root.
         return f | Proto.CLONE_NEWNS;
+    }
+
+    static Tlv.Writer device(Linux.Device d) {
+        Tlv.Writer w = new Tlv.Writer().str(Proto.D_PATH, d.path()).str(Proto.D_TYPE, d.type());
+        if (d.major() != null) w.u64(Proto.D_MAJOR, d.major());
+        if (d.minor() != null) w.u64(Proto.D_MINOR, d.minor());
+        w.u32(Proto.D_MODE, d.fileMode() == null ? 0666 : d.fileMode());
+        w.u32(Proto.D_UID, d.uid() == null ? 0 : d.uid());
+        w.u32(Proto.D_GID, d.gid() == null ? 0 : d.gid());
+        return w;
+    }
+
+    /**
+     * runc's device cgroup: the spec's rules, then the devices every container may use (runc's
+     * {@code AllowedDevices}: mknod of anything, null, zero, full, random, urandom, tty, ptmx, the
+     * pts), then each node of {@code linux.devices}. Nothing at all when the spec has no rules:
+     * then every device is allowed, as the rules above would say anyway.
+     */
+    static java.util.List<Linux.DeviceRule> deviceRules(java.util.List<Linux.DeviceRule> spec, java.util.List<Linux.Device> nodes) {
+        if (spec.isEmpty()) return java.util.List.of();
+        java.util.List<Linux.DeviceRule> out = new java.util.ArrayList<>(spec);
+        out.add(new Linux.DeviceRule(true, "c", null, null, "m"));
+        out.add(new Linux.DeviceRule(true, "b", null, null, "m"));
+        long[][] chars = {{1, 3}, {1, 5}, {1, 7}, {1, 8}, {1, 9}, {5, 0}, {5, 1}, {5, 2}};
+        for (long[] c : chars) out.add(new Linux.DeviceRule(true, "c", c[0], c[1], "rwm"));
+        out.add(new Linux.DeviceRule(true, "c", 136L, null, "rwm"));
+        for (Linux.Device d : nodes) {
+            if (d.type().equals("p")) continue;
+            out.add(new Linux.DeviceRule(true, d.type().equals("b") ? "b" : "c", d.major(), d.minor(), "rwm"));
+        }
+        return out;
+    }
+
+    /** A device cgroup rule; -1 (or absent) major/minor means any, as runc reads them. */
+    static Tlv.Writer deviceRule(Linux.DeviceRule d) {
+        Tlv.Writer w = new Tlv.Writer().flag(Proto.DR_ALLOW, d.allow()).str(Proto.DR_TYPE, d.type() == null ? "a" : d.type());
+        if (d.major() != null && d.major() >= 0) w.u64(Proto.DR_MAJOR, d.major());
+        if (d.minor() != null && d.minor() >= 0) w.u64(Proto.DR_MINOR, d.minor());
+        w.str(Proto.DR_ACCESS, d.access() == null || d.access().isEmpty() ? "rwm" : d.access());
+        return w;
     }
 
     /** The root itself is mounted read-write; ROOT_READONLY remounts it after the mounts. */

@@ -94,6 +94,32 @@ public final class Proto {
     public static final int T_CGROUP_MEMORY_MAX = 0x001A;
     public static final int T_CGROUP_PIDS_MAX = 0x001B;
     public static final int T_PROPAGATION = 0x001C;
+    /** CREATE: a mount the agent makes once in its own namespace (the VM's shared directory). */
+    public static final int T_SHARE = 0x001D;
+    /** CREATE: a device node to create in the container ({@code linux.devices}). */
+    public static final int T_DEVICE = 0x001E;
+    /** CREATE: one device cgroup rule ({@code linux.resources.devices}), in order. */
+    public static final int T_DEVICE_RULE = 0x001F;
+
+    // DEVICE fields
+    public static final int D_PATH = 0x00B0;
+    /** {@code c}, {@code b}, {@code u} or {@code p}. */
+    public static final int D_TYPE = 0x00B1;
+    public static final int D_MAJOR = 0x00B2;
+    public static final int D_MINOR = 0x00B3;
+    public static final int D_MODE = 0x00B4;
+    public static final int D_UID = 0x00B5;
+    public static final int D_GID = 0x00B6;
+
+    // DEVICE_RULE fields
+    public static final int DR_ALLOW = 0x00B8;
+    /** {@code a}, {@code c} or {@code b}. */
+    public static final int DR_TYPE = 0x00B9;
+    /** Absent: any major (minor). */
+    public static final int DR_MAJOR = 0x00BA;
+    public static final int DR_MINOR = 0x00BB;
+    /** Any of {@code r w m}. */
+    public static final int DR_ACCESS = 0x00BC;
 
     // MOUNT fields
     public static final int M_TYPE = 0x0030;

@@ -115,12 +115,14 @@ public final class Creation {
                 plan.vm().hypervisorPath(), plan.vm().hypervisorParams(), plan.vm().template(), devices,
                 sockets.resolve("agent.sock"), dir.resolve(ContainerFiles.CONSOLE_LOG), hvLog,
                 plan.vm().accelerator(), plan.rootfs(), Duration.ofMillis(bootTimeout), vmAnnotations(plan, guest));
+        // before anything is launched: a plan the machine cannot hold fails here, in one line
+        drivers.hypervisor().validate(vm);
         Spec.Process process = read.process();
         byte[] create = AgentPayloads.create(plan, sp, process, true).toBytes();
         return new LaunchSpec(id, read.spec().ociVersion(), read.bundle().toString(), plan.rootfs().toString(),
                 drivers.hypervisorName(), vm, create, process.terminal(), consoleSocket, bootTimeout, plan.cgroupsPath(),
                 plan.annotations(), HostCgroup.Limits.forVm(plan.resources(), plan.vm().memoryMiB()),
-                guestCpuUpdate(plan.resources().cpu()), plan.hooks());
+                guestCpuUpdate(plan.resources().cpu()), plan.hooks(), sp.hostBinds());
     }
 
     /** Undoes a partial create: monitor, VM, driver resources, state directory. */

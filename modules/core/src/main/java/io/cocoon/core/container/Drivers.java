@@ -24,7 +24,14 @@ record Drivers(String hypervisorName, Hypervisor hypervisor, StorageProvider sto
         String hvName = plan.vm().hypervisor() == null ? DEFAULT_HYPERVISOR : plan.vm().hypervisor();
         Hypervisor hv = plugins.hypervisor(hvName).orElseThrow(() -> ContainerError.invalid("hypervisor \"" + hvName
                 + "\" not found; installed: " + plugins.hypervisors().stream().map(Hypervisor::name).toList()));
-        return new Drivers(hvName, hv, storage(plugins, plan), network(plugins, netReq, plan), netReq);
+        StorageProvider storage = storage(plugins, plan);
+        java.util.Set<Hypervisor.Feature> missing = new java.util.TreeSet<>(storage.requires(plan));
+        missing.removeAll(hv.features());
+        if (!missing.isEmpty()) {
+            throw ContainerError.unsupported("storage driver " + storage.name() + " needs " + missing + " from the hypervisor, which "
+                    + hvName + " does not offer (it has " + new java.util.TreeSet<>(hv.features()) + ")");
+        }
+        return new Drivers(hvName, hv, storage, network(plugins, netReq, plan), netReq);
     }
 
     private static StorageProvider storage(PluginRegistry plugins, SandboxPlan plan) {

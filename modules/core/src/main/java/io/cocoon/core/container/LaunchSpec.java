@@ -3,6 +3,7 @@ package io.cocoon.core.container;
 import io.cocoon.core.cgroup.HostCgroup;
 import io.cocoon.spi.oci.Spec;
 
+import io.cocoon.spi.HostBind;
 import io.cocoon.spi.VmDevice;
 import io.cocoon.spi.VmPlan;
 import io.cocoon.spi.json.Json;
@@ -26,11 +27,13 @@ import java.util.Map;
  * @param guestUpdate an UPDATE payload applied right after CREATE (CPU limits), or empty
  * @param hooks the spec's hooks, parsed once by create: the monitor runs the create/start ones,
  *     delete the poststop ones, and neither parses config.json again
+ * @param hostBinds the storage driver's host-side binds, made by the monitor in its own mount
+ *     namespace before it starts the hypervisor
  */
 public record LaunchSpec(String id, String ociVersion, String bundle, String rootfs, String hypervisor, VmPlan vm,
                          byte[] create, boolean terminal, String consoleSocket, long bootTimeoutMs,
                          String cgroupsPath, Map<String, String> annotations, HostCgroup.Limits hostLimits,
-                         byte[] guestUpdate, Spec.Hooks hooks) {
+                         byte[] guestUpdate, Spec.Hooks hooks, List<HostBind> hostBinds) {
 
     /** Reads {@code launch.json} from a container's state directory. */
     public static LaunchSpec read(Path stateDir) throws java.io.IOException {
@@ -62,6 +65,16 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
         h.put("poststart", hooksJson(hooks.poststart()));
         h.put("poststop", hooksJson(hooks.poststop()));
         m.put("hooks", h);
+        List<Object> binds = new ArrayList<>();
+        for (HostBind b : hostBinds) {
+            Map<String, Object> bm = new LinkedHashMap<>();
+            bm.put("source", b.source().toString());
+            bm.put("target", b.target().toString());
+            bm.put("readonly", b.readonly());
+            bm.put("recursive", b.recursive());
+            binds.add(bm);
+        }
+        m.put("hostBinds", binds);
         return Json.pretty(m);
     }
 
@@ -87,7 +100,16 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
                         JsonValues.number(JsonValues.map(m, "hostLimits"), "cpuPeriod").orElse(0L),
                         JsonValues.number(JsonValues.map(m, "hostLimits"), "cpuShares").orElse(0L)),
                 Base64.getDecoder().decode(JsonValues.string(m, "guestUpdate").orElse("")),
-                hooksFrom(JsonValues.map(m, "hooks")));
+                hooksFrom(JsonValues.map(m, "hooks")), bindsFrom(m));
+    }
+
+    private static List<HostBind> bindsFrom(Map<String, Object> m) {
+        List<HostBind> out = new ArrayList<>();
+        for (Object o : JsonValues.list(m, "hostBinds")) {
+            out.add(new HostBind(Path.of(JsonValues.string(o, "source").orElseThrow()), Path.of(JsonValues.string(o, "target").orElseThrow()),
+                    JsonValues.bool(o, "readonly"), JsonValues.bool(o, "recursive")));
+        }
+        return List.copyOf(out);
     }
 
     private static List<Object> hooksJson(List<Spec.Hook> hooks) {

@@ -33,11 +33,26 @@ public final class SelfLauncher {
      * inherits them. Returns once the intermediate process has exited (10 s at most).
      */
     public static void startDetached(List<String> args, boolean terminal) {
+        startDetached(List.of(), args, terminal);
+    }
+
+    /**
+     * @param prefix commands that exec the next one in new namespaces ({@code unshare ... --}),
+     *     between {@code setsid -f} and cocoon, so the pid stays the same through the chain
+     */
+    public static void startDetached(List<String> prefix, List<String> args, boolean terminal) {
         List<String> cmd = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) cmd.addAll(List.of("/usr/bin/setsid", "-f"));
+        cmd.addAll(prefix);
         cmd.addAll(command());
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
+        // where it came from, so a child in a new mount namespace can tell that it is in one
+        try {
+            pb.environment().put("COCOON_PARENT_MNTNS", Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString());
+        } catch (IOException | UnsupportedOperationException e) {
+            // the child falls back to comparing with PID 1
+        }
         if (terminal) {
             pb.redirectInput(new File("/dev/null")).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD);

@@ -46,12 +46,12 @@ public final class VmHandler implements SpecHandler {
             vm.sources().put("kernel", "config.json vm.kernel");
         }
         if (v.image() != null) {
-            if (!List.of("raw", "qcow2", "vdi", "vmdk", "vhd").contains(v.image().format())) {
-                throw new SpecException("vm.image.format", "must be one of raw, qcow2, vdi, vmdk, vhd");
+            if (!List.of("raw", "qcow2").contains(v.image().format())) {
+                throw new SpecException("vm.image.format", "must be raw or qcow2 (the block storage driver mounts it as the root)");
             }
-            // No storage driver boots from a root disk yet: say so now rather than fail later.
-            throw new SpecException("vm.image", "booting the container from a disk image is not supported yet;"
-                    + " Cocoon shares root.path with the guest over 9p");
+            vm.image(file(plan, v.image().path(), "vm.image.path"));
+            vm.imageFormat(v.image().format());
+            vm.sources().put("image", "config.json vm.image");
         }
     }
 

@@ -136,6 +136,11 @@ public final class StateStore {
     public void remove(String id) {
         Path d = dir(id);
         try {
+            List<Path> mounts = MountPoints.under(d);
+            if (!mounts.isEmpty()) {
+                throw new IOException(mounts.get(mounts.size() - 1) + " is still mounted (" + mounts.size()
+                        + " mounts below " + d + "); not deleting through it");
+            }
             if (Files.isDirectory(d)) {
                 // short name: a 255-character id plus a prefix would exceed NAME_MAX
                 Path trash = root.resolve(".trash-" + socketDir(id).getFileName() + "-" + System.nanoTime());
@@ -148,11 +153,25 @@ public final class StateStore {
         }
     }
 
+    /**
+     * Deletes a tree without following symlinks and without ever descending into a mount point
+     * ({@link MountPoints}): a state directory's share may have the user's rootfs and volumes
+     * bind-mounted in it. Such a tree is refused, naming the mount.
+     */
     public static void deleteTree(Path p) throws IOException {
+        List<Path> mounts = MountPoints.under(p);
+        if (!mounts.isEmpty()) {
+            throw new IOException(mounts.get(mounts.size() - 1) + " is a mount point (" + mounts.size()
+                    + " below " + p + "); not deleting through it");
+        }
+        deleteTreeBelow(p);
+    }
+
+    private static void deleteTreeBelow(Path p) throws IOException {
         if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
         if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
-                for (Path c : ds) deleteTree(c);
+                for (Path c : ds) deleteTreeBelow(c);
             }
         }
         Files.deleteIfExists(p);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cocoon.core.cgroup.HostCgroup;
+import io.cocoon.spi.HostBind;
 import io.cocoon.spi.VmDevice;
 import io.cocoon.spi.oci.Spec;
 import io.cocoon.spi.VmPlan;
@@ -25,7 +26,9 @@ class LaunchSpecTest {
         LaunchSpec l = new LaunchSpec("c1", "1.2.0", "/b", "/b/rootfs", "qemu-lite", vm, new byte[] {1, 2, 3, (byte) 0xC0},
                 true, "/tmp/console.sock", 12345, "/cg/c1", Map.of("k", "v"), new HostCgroup.Limits(1 << 30, 50000, 100000, 512),
                 new byte[] {9, 8}, new Spec.Hooks(List.of(new Spec.Hook("/bin/true", List.of("true", "a"), List.of("X=1"), 5)),
-                List.of(), List.of(), List.of(), List.of(), List.of(new Spec.Hook("/bin/hook", List.of(), List.of(), null))));
+                List.of(), List.of(), List.of(), List.of(), List.of(new Spec.Hook("/bin/hook", List.of(), List.of(), null))),
+                List.of(new HostBind(Path.of("/b/rootfs"), Path.of("/s/c1/shared/c1/rootfs"), true, true),
+                        new HostBind(Path.of("/etc/hosts"), Path.of("/s/c1/shared/c1/m/0"), false, false)));
         LaunchSpec back = LaunchSpec.fromJson(l.toJson());
         assertEquals(vm, back.vm());
         assertArrayEquals(l.create(), back.create());
@@ -36,5 +39,6 @@ class LaunchSpecTest {
         assertEquals(l.hostLimits(), back.hostLimits());
         assertArrayEquals(l.guestUpdate(), back.guestUpdate());
         assertEquals(l.hooks(), back.hooks(), "hooks are parsed once, by create, and travel in launch.json");
+        assertEquals(l.hostBinds(), back.hostBinds());
     }
 }

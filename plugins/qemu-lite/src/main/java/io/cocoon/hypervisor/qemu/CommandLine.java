@@ -111,7 +111,7 @@ final class CommandLine {
                 if (s.tag().equals(skipShare)) continue;
                 String id = "fs" + n;
                 a.addAll(List.of("-fsdev", "local,id=" + id + ",path=" + escape(s.hostPath().toString())
-                        + ",security_model=passthrough" + (s.readonly() ? ",readonly=on" : ""),
+                        + ",security_model=passthrough,multidevs=remap" + (s.readonly() ? ",readonly=on" : ""),
                         "-device", "virtio-9p-device,fsdev=" + id + ",mount_tag=" + s.tag()));
             } else if (d instanceof VmDevice.NetTap t) {
                 String id = "net" + n;
@@ -170,11 +170,10 @@ final class CommandLine {
         v.put("NETDEVICE", "");
         v.put("NETDEVICE_PARAMS", "");
         List<String> out = new ArrayList<>();
-        boolean hasQmp = false, hasAgent = false, hasWorkload = false;
+        boolean hasQmp = false, hasAgent = false;
         for (String line : p.template()) {
             hasQmp |= line.contains("@COMMS_SOCKET@");
             hasAgent |= line.contains("@AGENT_CTL_SOCKET@");
-            hasWorkload |= line.contains("@WORKLOAD_DIR@");
             Matcher m = TAG.matcher(line);
             StringBuilder sb = new StringBuilder();
             while (m.find()) {
@@ -189,7 +188,7 @@ final class CommandLine {
         if (out.isEmpty() || out.get(0).startsWith("-")) out.add(0, qemu.toString());
         if (!hasQmp) out.addAll(qmpArgs(p));
         if (!hasAgent) out.addAll(agentArgs(p));
-        out.addAll(deviceArgs(p.devices(), hasWorkload ? "rootfs" : null));
+        out.addAll(deviceArgs(p.devices(), null));
         out.addAll(List.of("-pidfile", pidFile(p).toString()));
         out.addAll(p.hypervisorParams());
         return out;

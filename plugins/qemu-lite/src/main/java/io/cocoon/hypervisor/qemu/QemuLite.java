@@ -81,8 +81,34 @@ public final class QemuLite implements Hypervisor {
         }
     }
 
+    /**
+     * QEMU's {@code microvm} has {@value #MICROVM_TRANSPORTS} virtio-mmio transports ("up to
+     * eight virtio-mmio devices", QEMU's docs); the agent's virtio-serial device takes one, every
+     * share, NIC and disk one more. Past that QEMU exits at start ({@code No 'virtio-bus' bus found
+     * for device ...}), so a plan that does not fit is refused here, before anything starts.
+     */
+    static final int MICROVM_TRANSPORTS = 8;
+
+    @Override
+    public void validate(VmPlan plan) {
+        if (!plan.template().isEmpty()) return; // a hypervisor.args template chooses its own machine
+        int shares = 0, nics = 0, disks = 0;
+        for (io.cocoon.spi.VmDevice d : plan.devices()) {
+            if (d instanceof io.cocoon.spi.VmDevice.Share) shares++;
+            else if (d instanceof io.cocoon.spi.VmDevice.NetTap) nics++;
+            else if (d instanceof io.cocoon.spi.VmDevice.Disk) disks++;
+        }
+        int needed = 1 + shares + nics + disks;
+        if (needed > MICROVM_TRANSPORTS) {
+            throw new CocoonException("the VM needs " + needed + " virtio devices (agent channel 1, shares " + shares + ", NICs "
+                    + nics + ", disks " + disks + ") but QEMU's microvm has " + MICROVM_TRANSPORTS
+                    + " virtio-mmio transports: use fewer network interfaces or disks");
+        }
+    }
+
     @Override
     public Vm launch(VmPlan plan) {
+        validate(plan);
         Path qemu = findQemu(plan.hypervisorPath());
         if (plan.kernel() == null || !Files.isRegularFile(plan.kernel())) {
             throw new CocoonException("guest kernel not found: " + plan.kernel() + " (build it: modules/guest/kernel/build-kernel.sh)");
