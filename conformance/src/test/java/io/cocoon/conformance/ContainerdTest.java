@@ -117,4 +117,22 @@ class ContainerdTest {
         Cocoon.Result r = Cocoon.exec(List.of("script", "-qec", line, "/dev/null"), work, null, Duration.ofSeconds(120));
         assertTrue(r.out().contains("/dev/pts/") && r.out().contains("tty-ok"), r::toString);
     }
+
+    /** RunX's mount forms: options=rbind:ro and ro:noexec (issue 14). */
+    @Test
+    void runxMountOptionForms() throws Exception {
+        Path src = work.resolve("runx-src");
+        Files.createDirectories(src);
+        Files.writeString(src.resolve("f"), "from the host\n");
+        Files.writeString(src.resolve("run.sh"), "#!/bin/sh\necho ran\n");
+        src.resolve("run.sh").toFile().setExecutable(true);
+        Cocoon.Result r = ctr("run", "--runc-binary", runtime.toString(), "--rm",
+                "--mount", "type=bind,src=" + src + ",dst=/host,options=rbind:ro",
+                "--mount", "type=bind,src=" + src + ",dst=/noexec,options=ro:noexec",
+                "localhost/busybox:latest", "mnt1", "sh", "-c",
+                "cat /host/f; echo x > /host/g 2>/dev/null || echo ro; /host/run.sh; /noexec/run.sh 2>/dev/null || echo noexec");
+        assertEquals(0, r.rc(), r::toString);
+        assertEquals(List.of("from the host", "ro", "ran", "noexec"), r.out().lines().toList(), r::toString);
+        assertTrue(!Files.exists(src.resolve("g")));
+    }
 }

@@ -159,4 +159,26 @@ class PodmanTest {
         Cocoon.Result r = Cocoon.exec(cmd, work, "through stdin\n", Duration.ofSeconds(120));
         assertEquals("through stdin\n", r.out(), r::toString);
     }
+
+    /** 20 volumes plus podman's own file binds (hosts, resolv.conf, hostname, .containerenv): one share (issue 14). */
+    @Test
+    void twentyVolumesAndTheFileBinds() throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "--rm"));
+        for (int i = 1; i <= 20; i++) {
+            Path v = work.resolve("vol" + i);
+            Files.createDirectories(v);
+            Files.writeString(v.resolve("f"), "v" + i + "\n");
+            args.addAll(List.of("-v", v + ":/v" + i + (i == 2 ? ":ro" : "")));
+        }
+        args.addAll(List.of("localhost/busybox", "sh", "-c", "cat /v1/f /v20/f; grep -c localhost /etc/hosts; test -f /run/.containerenv"
+                + " && echo containerenv; echo w > /v3/new && echo rw; echo w > /v2/new 2>/dev/null || echo ro"));
+        Cocoon.Result r = podman(args.toArray(String[]::new));
+        assertEquals(0, r.rc(), r::toString);
+        List<String> l = r.out().lines().toList();
+        assertEquals(List.of("v1", "v20"), l.subList(0, 2), r::toString);
+        assertTrue(Integer.parseInt(l.get(2)) >= 1, "podman's /etc/hosts: " + r);
+        assertEquals(List.of("containerenv", "rw", "ro"), l.subList(3, 6), r::toString);
+        assertEquals("w\n", Files.readString(work.resolve("vol3/new")));
+        assertTrue(!Files.exists(work.resolve("vol2/new")));
+    }
 }

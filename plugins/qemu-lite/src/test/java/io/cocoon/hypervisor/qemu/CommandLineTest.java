@@ -40,7 +40,8 @@ class CommandLineTest {
         assertTrue(a.contains("-qmp unix:/run/cocoon/.s/abc/qmp.sock,server=on,wait=off"), a);
         assertTrue(a.contains("socket,id=agent,path=/run/cocoon/.s/abc/agent.sock,server=on,wait=off"), a);
         assertTrue(a.contains("virtserialport,chardev=agent,name=io.cocoon.agent"), a);
-        assertTrue(a.contains("local,id=fs1,path=/data,,with,,commas,security_model=passthrough,readonly=on"), a);
+        assertTrue(a.contains("local,id=fs1,path=/data,,with,,commas,security_model=passthrough,multidevs=remap,readonly=on"),
+                "one export may hold bind mounts of several filesystems: their inodes are remapped: " + a);
         assertTrue(a.contains("-netdev tap,id=net2,ifname=tap0,script=no,downscript=no -device virtio-net-device,netdev=net2,mac=02:00:00:00:00:01"), a);
         assertTrue(a.contains("file=/img.raw,format=raw,readonly=on"), a);
         assertTrue(a.contains("-pidfile /run/cocoon/c1/qemu.pid"), a);
@@ -62,8 +63,21 @@ class CommandLineTest {
         assertTrue(!s.contains("@NETDEV@") && !a.contains(""), "empty tags vanish: " + s);
         assertTrue(s.contains("-qmp unix:"), "QMP appended: " + s);
         assertTrue(s.contains("name=io.cocoon.agent"), "agent port appended: " + s);
-        assertTrue(s.contains("mount_tag=b1") && !s.contains("mount_tag=rootfs"), "only the shares the template lacks: " + s);
+        assertTrue(s.contains("mount_tag=b1") && s.contains("mount_tag=rootfs"),
+                "Cocoon's shares are appended (a template's own @WORKLOAD_DIR@ export is not Cocoon's share): " + s);
         assertThrows(CocoonException.class, () -> CommandLine.build(plan(List.of("@NOPE@"), List.of()), Path.of("q"), "tcg"));
+    }
+
+    @Test
+    void theDeviceBudgetOfMicrovmIsCheckedBeforeLaunch() {
+        List<VmDevice> fits = new java.util.ArrayList<>(List.of(new VmDevice.Share("cocoon", Path.of("/s"), false)));
+        for (int i = 0; i < 6; i++) fits.add(new VmDevice.NetTap("tap" + i, null, 1500));
+        new QemuLite().validate(plan(List.of(), fits)); // 1 agent + 1 share + 6 NICs = 8
+        List<VmDevice> over = new java.util.ArrayList<>(fits);
+        over.add(new VmDevice.Disk(Path.of("/d"), false, "raw"));
+        CocoonException e = assertThrows(CocoonException.class, () -> new QemuLite().validate(plan(List.of(), over)));
+        assertEquals("the VM needs 9 virtio devices (agent channel 1, shares 1, NICs 6, disks 1) but QEMU's microvm has 8"
+                + " virtio-mmio transports: use fewer network interfaces or disks", e.getMessage());
     }
 
     @Test
