@@ -91,21 +91,27 @@ class StorageTest extends VmTest {
         assertEquals(List.of("f"), Files.list(ro).map(p -> p.getFileName().toString()).toList(), "the source is untouched");
     }
 
-    /** kill -9 of the monitor: its namespace, and every bind in it, goes with it. */
-    @Test
-    void killedMonitorTakesItsMountsAlong() throws Exception {
+    /** kill -9 of the monitor: its namespace, and every bind in it, goes with it; so does a block overlay. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"9p-workload", "block"})
+    void killedMonitorTakesItsMountsAlong(String storage) throws Exception {
         Path vol = tmp.resolve("vol");
         Files.createDirectories(vol);
         Files.writeString(vol.resolve("keep"), "keep me\n");
         Bundle b = bundle("sleep", "600");
-        b.edit(c -> Bundle.list(c, "mounts").add(bind(vol.toString(), "/vol", "rbind", "rw")));
-        assertEquals(0, cocoon.runIn(b.dir(), "create", "crash").rc());
-        long monitor = ((Number) state("crash").get("pid")).longValue();
+        b.edit(c -> {
+            Bundle.list(c, "mounts").add(bind(vol.toString(), "/vol", "rbind", "rw"));
+            c.put("annotations", Map.of("io.cocoon.storage", storage));
+        });
+        String id = "crash-" + storage;
+        assertEquals(0, cocoon.runIn(b.dir(), "create", id).rc());
+        assertEquals(storage.equals("block"), Files.exists(cocoon.root().resolve(id + "/rootfs.qcow2")));
+        long monitor = ((Number) state(id).get("pid")).longValue();
         ProcessHandle.of(monitor).ifPresent(ProcessHandle::destroyForcibly);
         Thread.sleep(500);
-        assertEquals(0, cocoon.run("delete", "--force", "crash").rc());
-        assertEquals(List.of(), hostMounts("crash"));
-        assertFalse(Files.exists(cocoon.root().resolve("crash")));
+        assertEquals(0, cocoon.run("delete", "--force", id).rc());
+        assertEquals(List.of(), hostMounts(id));
+        assertFalse(Files.exists(cocoon.root().resolve(id)), "state, share and overlay are gone");
         assertEquals("keep me\n", Files.readString(vol.resolve("keep")), "deleting the state never reaches into a bind");
     }
 
@@ -160,6 +166,33 @@ class StorageTest extends VmTest {
         assertEquals(images, images(), "the cached image is reused");
         assertEquals(built, Files.getLastModifiedTime(images.get(0)).toMillis(), "and not rebuilt");
         assertEquals(List.of(), hostMounts("blkroot"));
+    }
+
+    /** A real Debian rootfs (debootstrap, cached by scripts/setup) on the block root; the image is reused. */
+    @Test
+    void debianRootfsOnABlockRoot() throws Exception {
+        Path deb = Path.of(System.getProperty("user.home"), ".cache/cocoon/debian-rootfs");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(deb.resolve("bin/bash")),
+                "no Debian rootfs at " + deb + " (scripts/setup makes it with debootstrap)");
+        Bundle b = bundle("/bin/bash", "-c", "cat /etc/debian_version; dpkg-query -W -f '${Package}\\n' | wc -l;"
+                + " echo through-apt-dir > /var/lib/apt/marker && cat /var/lib/apt/marker");
+        b.edit(c -> {
+            c.put("annotations", Map.of("io.cocoon.storage", "block"));
+            Bundle.obj(c, "root").put("path", deb.toString());
+            Bundle.obj(c, "root").put("readonly", false);
+        });
+        Cocoon.Result r = cocoon.runIn(b.dir(), "run", "debblk1");
+        assertEquals(0, r.rc(), r::toString);
+        List<String> l = r.out().lines().toList();
+        assertTrue(l.get(0).startsWith("12."), r::toString);
+        assertTrue(Integer.parseInt(l.get(1).strip()) > 50, "a real package database: " + r);
+        assertEquals("through-apt-dir", l.get(2));
+        assertFalse(Files.exists(deb.resolve("var/lib/apt/marker")), "the cached tree and its image stay pristine");
+        List<Path> images = images();
+        Cocoon.Result again = cocoon.runIn(b.dir(), "run", "debblk2");
+        assertEquals(0, again.rc(), again::toString);
+        assertEquals(images, images(), "the second container reuses the image");
+        assertEquals(List.of(), hostMounts("debblk"));
     }
 
     private List<Path> images() throws Exception {
