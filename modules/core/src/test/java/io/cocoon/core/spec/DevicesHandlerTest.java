@@ -3,25 +3,36 @@ package io.cocoon.core.spec;
 import static io.cocoon.core.spec.SpecFixture.plan;
 import static io.cocoon.core.spec.SpecFixture.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.cocoon.spi.SandboxPlan;
+import io.cocoon.spi.SpecException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DevicesHandlerTest {
     @Test
-    void guestDevicesAreSilentHostDevicesAreReported() {
+    void everyDeviceBecomesANodeForTheAgent() {
         SandboxPlan p = plan();
         new DevicesHandler().apply(spec("'linux': {'devices': ["
-                + "{'type': 'c', 'path': '/dev/fuse', 'major': 10, 'minor': 229},"
+                + "{'type': 'c', 'path': '/dev/fuse', 'major': 10, 'minor': 229, 'fileMode': 438},"
                 + "{'type': 'b', 'path': '/dev/sda', 'major': 8, 'minor': 0},"
-                + "{'type': 'c', 'path': '/dev/net/tun', 'major': 10, 'minor': 200},"
-                + "{'type': 'c', 'path': '/dev/nvidia0', 'major': 195, 'minor': 0}]}"), p);
-        // only runc's default nodes and ptmx exist in the guest's /dev
-        assertEquals(List.of("linux.devices[0]: /dev/fuse is a host device and is not passed into the VM",
-                "linux.devices[1]: /dev/sda is a host device and is not passed into the VM",
-                "linux.devices[2]: /dev/net/tun is a host device and is not passed into the VM",
-                "linux.devices[3]: /dev/nvidia0 is a host device and is not passed into the VM"), p.warnings());
+                + "{'type': 'p', 'path': '/dev/fifo'}]}"), p);
+        assertEquals(List.of("/dev/fuse", "/dev/sda", "/dev/fifo"), p.devices().stream().map(d -> d.path()).toList());
+        assertEquals(438, p.devices().get(0).fileMode());
+        assertEquals(List.of(), p.warnings(), "created in the guest, as runc creates them on the host");
+    }
+
+    @Test
+    void badEntriesNameTheirField() {
+        assertEquals("linux.devices[0].path: must be an absolute path", assertThrows(SpecException.class,
+                () -> new DevicesHandler().apply(spec("'linux': {'devices': [{'type': 'c', 'path': 'dev/x', 'major': 1, 'minor': 3}]}"),
+                        plan())).getMessage());
+        assertEquals("linux.devices[0].path: must not contain ..", assertThrows(SpecException.class,
+                () -> new DevicesHandler().apply(spec("'linux': {'devices': [{'type': 'c', 'path': '/dev/../x', 'major': 1, 'minor': 3}]}"),
+                        plan())).getMessage());
+        assertEquals("linux.devices[0]: a c device needs major and minor", assertThrows(SpecException.class,
+                () -> new DevicesHandler().apply(spec("'linux': {'devices': [{'type': 'c', 'path': '/dev/x'}]}"), plan())).getMessage());
     }
 
     @Test
@@ -30,5 +41,6 @@ class DevicesHandlerTest {
         new DevicesHandler().apply(spec(""), p);
         new DevicesHandler().apply(spec("'linux': {}"), p);
         assertEquals(List.of(), p.warnings());
+        assertEquals(List.of(), p.devices());
     }
 }
