@@ -31,7 +31,7 @@ class DevicesHandlerTest {
         assertEquals("linux.devices[0].path: must not contain ..", assertThrows(SpecException.class,
                 () -> new DevicesHandler().apply(spec("'linux': {'devices': [{'type': 'c', 'path': '/dev/../x', 'major': 1, 'minor': 3}]}"),
                         plan())).getMessage());
-        assertEquals("linux.devices[0]: a c device needs major and minor", assertThrows(SpecException.class,
+        assertEquals("linux.devices[0].major: major and minor are required for device type c", assertThrows(SpecException.class,
                 () -> new DevicesHandler().apply(spec("'linux': {'devices': [{'type': 'c', 'path': '/dev/x'}]}"), plan())).getMessage());
     }
 
