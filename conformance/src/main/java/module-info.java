@@ -1,6 +1,7 @@
 /** Test support for the end-to-end suites: drives the built cocoon binary and makes bundles. */
 @SuppressWarnings("requires-transitive-automatic") // protobuf, gRPC, Guava have no module-info; the stubs expose their types
 module io.cocoon.conformance {
+    requires java.net.http;
     requires io.cocoon.spi;
     requires java.compiler; // the plugin-drop test compiles a third-party plugin
     // the CRI client: generated messages and stubs, gRPC over netty's epoll unix socket

@@ -101,6 +101,17 @@ int shares_mount(const struct container_spec *cs, char *err, size_t errsz)
 	return 0;
 }
 
+/* netconf.c talks to rtnetlink for real: check the decoded interfaces instead. */
+int netconf_apply(const struct netif_spec *nf, size_t count, char *err, size_t errsz)
+{
+	(void)err;
+	(void)errsz;
+	for (size_t i = 0; i < count; i++)
+		FUZZ_CHECK(nf[i].name && nf[i].mac && strlen(nf[i].mac) == 17 && (!nf[i].new_mac || strlen(nf[i].new_mac) == 17),
+			   "netif %zu badly decoded", i);
+	return 0;
+}
+
 /* devices.c loads BPF for real: check the decoded rules instead. */
 int devcg_load(const struct container_spec *cs, char *err, size_t errsz)
 {

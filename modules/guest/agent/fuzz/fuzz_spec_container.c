@@ -27,6 +27,8 @@
 static char wrote_path[1024], wrote_val[1 << 16];
 static int wrote;
 
+/* files_create is container.c's own (compiled in here); it only runs in container_setup. */
+
 /* devices.c creates nodes for real: the harness only checks what it was asked. */
 int devices_create(const struct container_spec *cs, const char *root, char *err, size_t errsz)
 {

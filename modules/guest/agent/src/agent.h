@@ -153,6 +153,9 @@ int devices_create(const struct container_spec *cs, const char *root, char *err,
 int devcg_load(const struct container_spec *cs, char *err, size_t errsz);
 int devcg_attach(const char *cgroup, int prog_fd, char *err, size_t errsz);
 
+/* netconf.c: the guest's interfaces, configured once per VM in the agent's netns */
+int netconf_apply(const struct netif_spec *nf, size_t count, char *err, size_t errsz);
+
 /* shares.c: the VM-wide shared directories, mounted once in the agent's namespace */
 int shares_mount(const struct container_spec *cs, char *err, size_t errsz);
 

@@ -139,6 +139,34 @@ static int spec_mount(const struct mount_spec *m)
 	return do_mount(m, target, m->dest);
 }
 
+/* FILE fields: written in the container's private /run/cocoon tmpfs, bound at PATH. */
+static int files_create(const struct container_spec *cs)
+{
+	char src[64], target[4096];
+	if (cs->nfiles && path_mkdir_all(STATE_DIR "/files", 0755) < 0)
+		return fail("mkdir %s/files: %s", STATE_DIR, strerror(errno));
+	for (size_t i = 0; i < cs->nfiles; i++) {
+		const struct file_spec *f = &cs->files[i];
+		snprintf(src, sizeof(src), STATE_DIR "/files/%zu", i);
+		int fd = open(src, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, f->mode & 07777);
+		if (fd < 0)
+			return fail("file %s: %s", f->path, strerror(errno));
+		ssize_t w = write(fd, f->data, f->len);
+		close(fd);
+		if (w != (ssize_t)f->len)
+			return fail("file %s: short write", f->path);
+		fchmodat(AT_FDCWD, src, f->mode & 07777, 0);
+		if (path_resolve_in_root(ROOT, f->path, target, sizeof(target)) < 0)
+			return fail("resolve %s: %s", f->path, strerror(errno));
+		struct mount_spec m = {.type = (char *)"bind", .source = src, .dest = f->path, .flags = MS_BIND, .mkdir = 1};
+		if (make_dest(&m, target) < 0)
+			return fail("create mount point %s: %s", f->path, strerror(errno));
+		if (mount(src, target, NULL, MS_BIND, NULL) < 0)
+			return fail("bind %s: %s", f->path, strerror(errno));
+	}
+	return 0;
+}
+
 static void default_devices(void)
 {
 	static const struct {
@@ -268,6 +296,8 @@ int container_setup(const struct container_spec *cs, char *err, size_t errsz)
 	if (dev)
 		default_devices();
 	if (devices_create(cs, ROOT, E, ESZ) < 0)
+		return -1;
+	if (files_create(cs) < 0)
 		return -1;
 	if (cs->root_readonly &&
 	    mount(NULL, ROOT, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | kept_flags(ROOT), NULL) < 0)

@@ -37,6 +37,7 @@
 #define MSG_SHUTDOWN 0x000A
 #define MSG_PING 0x000B
 #define MSG_UPDATE 0x000C
+#define MSG_NETCONF 0x000D /* NETIF fields, repeated: configure now */
 /* Host -> agent, no reply. */
 #define MSG_STDIN 0x0100
 #define MSG_CREDIT 0x0101
@@ -105,6 +106,30 @@
 /* CREATE: a device node to create (linux.devices), and device cgroup rules in order. */
 #define TAG_DEVICE 0x001E
 #define TAG_DEVICE_RULE 0x001F
+
+/* CREATE: a guest network interface to configure (found by MAC), in the
+ * agent's network namespace; a small file made in a tmpfs and bound at PATH. */
+#define TAG_NETIF 0x0020
+#define TAG_FILE 0x0021
+/* HELLO reply, repeated: an extension served beyond version 1 (net, files, devices, shares). */
+#define TAG_EXTENSION 0x00A3
+
+/* NETIF fields; ADDR (a CIDR, v4 or v6) and ROUTE repeat. */
+#define TAG_N_NAME 0x00C0
+#define TAG_N_MAC 0x00C1
+#define TAG_N_MTU 0x00C2
+#define TAG_N_ADDR 0x00C3
+#define TAG_N_ROUTE 0x00C4
+#define TAG_N_DOWN 0x00C5 /* flag: leave the link down (standby) */
+#define TAG_N_NEW_MAC 0x00C6 /* set this MAC before renaming */
+/* ROUTE fields: DST a CIDR, "default" or "default6"; GW absent = on-link. */
+#define TAG_R_DST 0x00C8
+#define TAG_R_GW 0x00C9
+
+/* FILE fields. */
+#define TAG_F_PATH 0x00D0
+#define TAG_F_MODE 0x00D1
+#define TAG_F_DATA 0x00D2
 
 /* DEVICE fields. TYPE is "c", "b", "u" or "p". */
 #define TAG_D_PATH 0x00B0

@@ -108,6 +108,10 @@ static void do_hello(uint32_t id, const uint8_t *p, uint32_t len)
 	tb_str(&b, TAG_AGENT_VERSION, AGENT_VERSION);
 	tb_str(&b, TAG_KERNEL, u.release);
 	tb_u64(&b, TAG_BOOT_MS, boot_ms);
+	/* what this agent serves beyond protocol version 1: the host checks before using it */
+	static const char *const ext[] = {"shares", "devices", "net", "files", "netconf"};
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+		tb_str(&b, TAG_EXTENSION, ext[i]);
 	channel_send(MSG_OK, id, b.data, b.len);
 	tb_free(&b);
 	log_set_host(1);
@@ -126,6 +130,10 @@ static void do_create(uint32_t id, const uint8_t *p, uint32_t len)
 	int eno = EINVAL;
 	if (spec_decode_container(p, len, &ar, &cs, err, sizeof(err)) < 0) {
 		reply_error(id, EINVAL, "%s", err);
+		goto out;
+	}
+	if (netconf_apply(cs.netifs, cs.nnetifs, err, sizeof(err)) < 0) {
+		reply_error(id, errno ? errno : EIO, "%s", err);
 		goto out;
 	}
 	if (shares_mount(&cs, err, sizeof(err)) < 0) {
@@ -316,6 +324,22 @@ void shutdown_tick(void)
 }
 
 /* UPDATE: new limits for the container's cgroup (0 = no limit). */
+/* NETCONF: interfaces attached after CREATE (an engine's CNI run into the monitor's netns). */
+static void do_netconf(uint32_t id, const uint8_t *p, uint32_t len)
+{
+	struct arena ar = {0};
+	struct netif_spec *nf;
+	size_t n;
+	char err[512];
+	if (spec_decode_netconf(p, len, &ar, &nf, &n, err, sizeof(err)) < 0)
+		reply_error(id, EINVAL, "%s", err);
+	else if (netconf_apply(nf, n, err, sizeof(err)) < 0)
+		reply_error(id, errno ? errno : EIO, "%s", err);
+	else
+		reply_ok_empty(id);
+	arena_free(&ar);
+}
+
 static void do_update(uint32_t id, const uint8_t *p, uint32_t len)
 {
 	static const struct {
@@ -383,7 +407,7 @@ static void do_credit(uint32_t id, const uint8_t *p, uint32_t len)
 
 void requests_handle(uint16_t type, uint32_t id, const uint8_t *p, uint32_t len)
 {
-	if (type >= MSG_HELLO && type <= MSG_UPDATE && type != MSG_PING && tlv_check(p, len) < 0) {
+	if (type >= MSG_HELLO && type <= MSG_NETCONF && type != MSG_PING && tlv_check(p, len) < 0) {
 		reply_error(id, EINVAL, "payload: truncated field");
 		return;
 	}
@@ -400,6 +424,7 @@ void requests_handle(uint16_t type, uint32_t id, const uint8_t *p, uint32_t len)
 	case MSG_SHUTDOWN: do_shutdown(id, p, len); break;
 	case MSG_PING: reply_ok_empty(id); break;
 	case MSG_UPDATE: do_update(id, p, len); break;
+	case MSG_NETCONF: do_netconf(id, p, len); break;
 	case MSG_STDIN: {
 		struct proc *pr = proc_find(id);
 		if (pr)

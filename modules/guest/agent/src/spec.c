@@ -268,6 +268,101 @@ static int decode_mount(struct dec *d, const char *what, const uint8_t *p, size_
 	return 0;
 }
 
+static int decode_route(struct dec *d, const uint8_t *p, size_t n, struct route_spec *r)
+{
+	memset(r, 0, sizeof(*r));
+	struct tlv_iter it;
+	uint16_t tag;
+	const uint8_t *v;
+	uint32_t len;
+	int x, rc = 0;
+	tlv_iter_init(&it, p, n);
+	while (rc == 0 && (x = tlv_next(&it, &tag, &v, &len)) == 1) {
+		if (tag == TAG_R_DST)
+			rc = get_str(d, "ROUTE DST", v, len, &r->dst);
+		else if (tag == TAG_R_GW)
+			rc = get_str(d, "ROUTE GW", v, len, &r->gw);
+	}
+	if (rc < 0)
+		return -1;
+	if (x < 0)
+		return fail(d, "ROUTE: truncated field");
+	if (!r->dst || !r->dst[0])
+		return fail(d, "ROUTE: DST missing");
+	return 0;
+}
+
+static int decode_netif(struct dec *d, const uint8_t *p, size_t n, struct netif_spec *nf)
+{
+	memset(nf, 0, sizeof(*nf));
+	nf->addrs = alloc_list(d, p, n, TAG_N_ADDR, sizeof(char *), &nf->naddrs);
+	nf->routes = alloc_list(d, p, n, TAG_N_ROUTE, sizeof(struct route_spec), &nf->nroutes);
+	if (!nf->addrs || !nf->routes)
+		return fail(d, "NETIF: out of memory");
+	size_t na = 0, nr = 0;
+	struct tlv_iter it;
+	uint16_t tag;
+	const uint8_t *v;
+	uint32_t len;
+	int x, rc = 0;
+	tlv_iter_init(&it, p, n);
+	while (rc == 0 && (x = tlv_next(&it, &tag, &v, &len)) == 1) {
+		switch (tag) {
+		case TAG_N_NAME: rc = get_str(d, "NETIF NAME", v, len, &nf->name); break;
+		case TAG_N_MAC: rc = get_str(d, "NETIF MAC", v, len, &nf->mac); break;
+		case TAG_N_MTU: rc = get_u32(d, "NETIF MTU", v, len, &nf->mtu); break;
+		case TAG_N_DOWN: rc = get_flag(d, "NETIF DOWN", len, &nf->down); break;
+		case TAG_N_NEW_MAC: rc = get_str(d, "NETIF NEW_MAC", v, len, &nf->new_mac); break;
+		case TAG_N_ADDR: rc = get_str(d, "NETIF ADDR", v, len, &nf->addrs[na++]); break;
+		case TAG_N_ROUTE: rc = decode_route(d, v, len, &nf->routes[nr++]); break;
+		default: break;
+		}
+	}
+	if (rc < 0)
+		return -1;
+	if (x < 0)
+		return fail(d, "NETIF: truncated field");
+	if (!nf->name || !nf->name[0] || strlen(nf->name) >= 16 || strchr(nf->name, '/'))
+		return fail(d, "NETIF: NAME missing or not an interface name");
+	if (!nf->mac || strlen(nf->mac) != 17)
+		return fail(d, "NETIF %s: MAC missing or not aa:bb:cc:dd:ee:ff", nf->name);
+	if (nf->new_mac && strlen(nf->new_mac) != 17)
+		return fail(d, "NETIF %s: NEW_MAC not aa:bb:cc:dd:ee:ff", nf->name);
+	return 0;
+}
+
+static int decode_file(struct dec *d, const uint8_t *p, size_t n, struct file_spec *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->mode = 0644;
+	struct tlv_iter it;
+	uint16_t tag;
+	const uint8_t *v;
+	uint32_t len;
+	int x, rc = 0;
+	tlv_iter_init(&it, p, n);
+	while (rc == 0 && (x = tlv_next(&it, &tag, &v, &len)) == 1) {
+		switch (tag) {
+		case TAG_F_PATH: rc = get_str(d, "FILE PATH", v, len, &f->path); break;
+		case TAG_F_MODE: rc = get_u32(d, "FILE MODE", v, len, &f->mode); break;
+		case TAG_F_DATA:
+			f->data = v;
+			f->len = len;
+			break;
+		default: break;
+		}
+	}
+	if (rc < 0)
+		return -1;
+	if (x < 0)
+		return fail(d, "FILE: truncated field");
+	if (!f->path || f->path[0] != '/')
+		return fail(d, "FILE: PATH missing or not absolute");
+	if (f->mode & ~07777u)
+		return fail(d, "FILE %s: MODE 0%o has file type bits", f->path, f->mode);
+	return 0;
+}
+
 static int decode_device(struct dec *d, const uint8_t *p, size_t n, struct device_spec *dv)
 {
 	memset(dv, 0, sizeof(*dv));
@@ -354,6 +449,29 @@ static int decode_devrule(struct dec *d, const uint8_t *p, size_t n, struct devr
 	return 0;
 }
 
+int spec_decode_netconf(const uint8_t *p, size_t n, struct arena *a, struct netif_spec **out, size_t *count,
+			char *err, size_t errsz)
+{
+	struct dec d = {a, err, errsz};
+	if (tlv_check(p, n) < 0)
+		return fail(&d, "NETCONF: truncated field");
+	*out = alloc_list(&d, p, n, TAG_NETIF, sizeof(struct netif_spec), count);
+	if (!*out)
+		return fail(&d, "NETCONF: out of memory");
+	if (!*count)
+		return fail(&d, "NETCONF: no NETIF");
+	struct tlv_iter it;
+	uint16_t tag;
+	const uint8_t *v;
+	uint32_t len;
+	size_t i = 0;
+	tlv_iter_init(&it, p, n);
+	while (tlv_next(&it, &tag, &v, &len) == 1)
+		if (tag == TAG_NETIF && decode_netif(&d, v, len, &(*out)[i++]) < 0)
+			return -1;
+	return 0;
+}
+
 int spec_decode_process(const uint8_t *p, size_t n, struct arena *a, struct proc_spec *out, char *err,
 			size_t errsz)
 {
@@ -373,14 +491,17 @@ int spec_decode_container(const uint8_t *p, size_t n, struct arena *a, struct co
 		return fail(d, "CREATE: truncated field");
 	cs->mounts = alloc_list(d, p, n, TAG_MOUNT, sizeof(struct mount_spec), &cs->nmounts);
 	cs->shares = alloc_list(d, p, n, TAG_SHARE, sizeof(struct mount_spec), &cs->nshares);
+	cs->netifs = alloc_list(d, p, n, TAG_NETIF, sizeof(struct netif_spec), &cs->nnetifs);
+	cs->files = alloc_list(d, p, n, TAG_FILE, sizeof(struct file_spec), &cs->nfiles);
 	cs->devices = alloc_list(d, p, n, TAG_DEVICE, sizeof(struct device_spec), &cs->ndevices);
 	cs->rules = alloc_list(d, p, n, TAG_DEVICE_RULE, sizeof(struct devrule_spec), &cs->nrules);
 	cs->sysctls = alloc_list(d, p, n, TAG_SYSCTL, sizeof(char *), &cs->nsysctls);
 	cs->masked = alloc_list(d, p, n, TAG_MASKED_PATH, sizeof(char *), &cs->nmasked);
 	cs->readonly = alloc_list(d, p, n, TAG_READONLY_PATH, sizeof(char *), &cs->nreadonly);
-	if (!cs->mounts || !cs->sysctls || !cs->masked || !cs->readonly || !cs->shares || !cs->devices || !cs->rules)
+	if (!cs->mounts || !cs->sysctls || !cs->masked || !cs->readonly || !cs->shares || !cs->devices || !cs->rules ||
+	    !cs->netifs || !cs->files)
 		return fail(d, "CREATE: out of memory");
-	size_t nm = 0, nsy = 0, nma = 0, nro = 0, nsh = 0, ndv = 0, nru = 0;
+	size_t nm = 0, nsy = 0, nma = 0, nro = 0, nsh = 0, ndv = 0, nru = 0, nnf = 0, nfi = 0;
 	int have_root = 0, have_proc = 0, rc = 0;
 	struct tlv_iter it;
 	uint16_t tag;
@@ -395,6 +516,8 @@ int spec_decode_container(const uint8_t *p, size_t n, struct arena *a, struct co
 			break;
 		case TAG_MOUNT: rc = decode_mount(d, "MOUNT", v, len, &cs->mounts[nm++], 1); break;
 		case TAG_SHARE: rc = decode_mount(d, "SHARE", v, len, &cs->shares[nsh++], 1); break;
+		case TAG_NETIF: rc = decode_netif(d, v, len, &cs->netifs[nnf++]); break;
+		case TAG_FILE: rc = decode_file(d, v, len, &cs->files[nfi++]); break;
 		case TAG_DEVICE: rc = decode_device(d, v, len, &cs->devices[ndv++]); break;
 		case TAG_DEVICE_RULE: rc = decode_devrule(d, v, len, &cs->rules[nru++]); break;
 		case TAG_HOSTNAME: rc = get_str(d, "HOSTNAME", v, len, &cs->hostname); break;

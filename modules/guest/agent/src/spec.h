@@ -72,7 +72,35 @@ struct devrule_spec {
 	unsigned access; /* DEVCG_ACC_* bits */
 };
 
+/* A guest network interface (found by MAC) and its configuration. */
+struct route_spec {
+	char *dst; /* CIDR, "default" or "default6" */
+	char *gw;  /* NULL: on-link */
+};
+struct netif_spec {
+	char *name, *mac;
+	char *new_mac; /* NULL: keep the MAC */
+	int down;      /* a standby NIC: renamed, left down, no addresses */
+	uint32_t mtu;
+	char **addrs; /* CIDRs */
+	size_t naddrs;
+	struct route_spec *routes;
+	size_t nroutes;
+};
+
+/* A small file made in a tmpfs and bound into the container. */
+struct file_spec {
+	char *path;
+	uint32_t mode;
+	const uint8_t *data; /* not NUL-terminated */
+	uint32_t len;
+};
+
 struct container_spec {
+	struct netif_spec *netifs;
+	size_t nnetifs;
+	struct file_spec *files;
+	size_t nfiles;
 	struct mount_spec *shares; /* mounted once in the agent's namespace */
 	size_t nshares;
 	struct device_spec *devices;
@@ -96,6 +124,9 @@ struct container_spec {
 /* Both return 0, or -1 with a one-line message in err (naming the field). */
 int spec_decode_container(const uint8_t *p, size_t n, struct arena *a, struct container_spec *out,
 			  char *err, size_t errsz);
+/* NETCONF: the repeated NETIF fields of a request, into *out (arena-allocated). */
+int spec_decode_netconf(const uint8_t *p, size_t n, struct arena *a, struct netif_spec **out, size_t *count,
+			char *err, size_t errsz);
 int spec_decode_process(const uint8_t *p, size_t n, struct arena *a, struct proc_spec *out,
 			char *err, size_t errsz);
 

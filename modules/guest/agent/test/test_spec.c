@@ -215,8 +215,69 @@ static void test_container(void)
 	tb_free(&pb);
 }
 
+static size_t add_netif(struct tbuf *b, const char *name, const char *mac)
+{
+	size_t m = tb_begin(b, TAG_NETIF);
+	tb_str(b, TAG_N_NAME, name);
+	tb_str(b, TAG_N_MAC, mac);
+	tb_u32(b, TAG_N_MTU, 1500);
+	return m;
+}
+
+static void test_netconf(void)
+{
+	struct tbuf b;
+	tb_init(&b);
+	size_t m = add_netif(&b, "eth0", "02:00:00:00:00:01");
+	tb_str(&b, TAG_N_NEW_MAC, "0a:58:0a:58:00:05");
+	tb_str(&b, TAG_N_ADDR, "10.88.0.5/16");
+	tb_str(&b, TAG_N_ADDR, "fd00::5/64");
+	size_t r = tb_begin(&b, TAG_N_ROUTE);
+	tb_str(&b, TAG_R_DST, "default");
+	tb_str(&b, TAG_R_GW, "10.88.0.1");
+	tb_end(&b, r);
+	tb_end(&b, m);
+	m = add_netif(&b, "standby1", "02:00:00:00:00:02");
+	tb_flag(&b, TAG_N_DOWN);
+	tb_end(&b, m);
+	struct arena a = {0};
+	struct netif_spec *nf;
+	size_t n;
+	char err[256] = "";
+	CHECK(spec_decode_netconf(b.data, b.len, &a, &nf, &n, err, sizeof(err)) == 0);
+	CHECK(n == 2 && !strcmp(nf[0].name, "eth0") && nf[0].mtu == 1500 && !nf[0].down);
+	CHECK(nf[0].new_mac && !strcmp(nf[0].new_mac, "0a:58:0a:58:00:05"));
+	CHECK(nf[0].naddrs == 2 && !strcmp(nf[0].addrs[1], "fd00::5/64"));
+	CHECK(nf[0].nroutes == 1 && !strcmp(nf[0].routes[0].dst, "default") && !strcmp(nf[0].routes[0].gw, "10.88.0.1"));
+	CHECK(nf[1].down && !nf[1].new_mac && nf[1].naddrs == 0);
+
+	tb_reset(&b); /* no interface at all */
+	tb_u32(&b, 0x0fff, 1);
+	CHECK(spec_decode_netconf(b.data, b.len, &a, &nf, &n, err, sizeof(err)) < 0 && strstr(err, "no NETIF"));
+	tb_reset(&b);
+	m = add_netif(&b, "eth0", "02:00:00:00:00:01");
+	tb_str(&b, TAG_N_NEW_MAC, "nonsense");
+	tb_end(&b, m);
+	CHECK(spec_decode_netconf(b.data, b.len, &a, &nf, &n, err, sizeof(err)) < 0 && strstr(err, "NEW_MAC"));
+	tb_reset(&b);
+	m = add_netif(&b, "eth0", "02:00:00:00:00:01");
+	tb_u32(&b, TAG_N_DOWN, 1); /* a flag has no value */
+	tb_end(&b, m);
+	CHECK(spec_decode_netconf(b.data, b.len, &a, &nf, &n, err, sizeof(err)) < 0 && strstr(err, "DOWN"));
+	tb_reset(&b);
+	m = add_netif(&b, "a/b", "02:00:00:00:00:01");
+	tb_end(&b, m);
+	CHECK(spec_decode_netconf(b.data, b.len, &a, &nf, &n, err, sizeof(err)) < 0 && strstr(err, "interface name"));
+	tb_reset(&b);
+	tb_field(&b, TAG_NETIF, "\x00\xc0\x00", 3);
+	CHECK(spec_decode_netconf(b.data, b.len, &a, &nf, &n, err, sizeof(err)) < 0 && strstr(err, "truncated"));
+	arena_free(&a);
+	tb_free(&b);
+}
+
 int main(void)
 {
+	test_netconf();
 	test_process_ok();
 	test_process_errors();
 	test_container();

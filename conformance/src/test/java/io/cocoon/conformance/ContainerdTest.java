@@ -3,6 +3,7 @@ package io.cocoon.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,7 @@ class ContainerdTest {
     static Path runtime;
     static Path socket;
     static Path state;
+    static final String NS = "cocoon-test";
     static Process containerd;
 
     @BeforeAll
@@ -68,7 +70,7 @@ class ContainerdTest {
     }
 
     static Cocoon.Result ctr(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ctr", "--address", socket.toString(), "-n", "cocoon-test"));
+        List<String> cmd = new ArrayList<>(List.of("ctr", "--address", socket.toString(), "-n", NS));
         cmd.addAll(List.of(args));
         return Cocoon.exec(cmd, work, null, Duration.ofSeconds(180));
     }
@@ -134,5 +136,68 @@ class ContainerdTest {
         assertEquals(0, r.rc(), r::toString);
         assertEquals(List.of("from the host", "ro", "ran", "noexec"), r.out().lines().toList(), r::toString);
         assertTrue(!Files.exists(src.resolve("g")));
+    }
+
+    /**
+     * {@code ctr run --cni}: ctr runs CNI itself (the first network in /etc/cni/net.d, plugins in
+     * /opt/cni/bin) into the namespace it hands Cocoon; the VM takes that address (issue 9).
+     */
+    @Test
+    void ctrRunCniGivesTheVmTheAddress() throws Exception {
+        Path bin = Path.of("/opt/cni/bin");
+        boolean linked = false;
+        if (!Files.exists(bin.resolve("bridge"))) {
+            // Debian installs the plugins in /usr/lib/cni; ctr looks in /opt/cni/bin only
+            Files.createDirectories(bin.getParent());
+            if (!Files.exists(bin)) {
+                Files.createSymbolicLink(bin, Path.of("/usr/lib/cni"));
+                linked = true;
+            }
+        }
+        dropLeases("cni1"); // a lease an earlier, killed run of this test left
+        try {
+            Cocoon.Result run = ctr("run", "--cni", "--runc-binary", runtime.toString(), "-d", "localhost/busybox:latest", "cni1",
+                    "sh", "-c", "echo hello-ctr-cni > /tmp/index.html && httpd -f -p 8080 -h /tmp");
+            assertEquals(0, run.rc(), run::toString);
+            Cocoon.Result addr = ctr("task", "exec", "--exec-id", "ip1", "cni1", "ip", "-4", "-o", "addr", "show", "eth0");
+            assertTrue(addr.out().contains("inet "), addr::toString);
+            String ip = addr.out().replaceAll("(?s).*inet (\\S+)/.*", "$1");
+            String body = "";
+            for (int i = 0; i < 40 && !body.contains("hello"); i++) {
+                body = Cocoon.exec(List.of("curl", "-s", "-m", "3", "http://" + ip + ":8080/"), work, null, Duration.ofSeconds(10)).out();
+                if (!body.contains("hello")) Thread.sleep(250);
+            }
+            assertEquals("hello-ctr-cni\n", body, "the host reaches the VM at its CNI address " + ip);
+        } finally {
+            ctr("task", "kill", "-s", "SIGKILL", "cni1");
+            Thread.sleep(1000);
+            ctr("task", "delete", "cni1");
+            ctr("containers", "rm", "cni1");
+            if (linked) Files.deleteIfExists(bin);
+        }
+        // ctr (containerd 1.6) runs no CNI DEL at task delete, with runc too (cmd/ctr/commands/tasks/delete.go):
+        // the lease is ctr's to leak; what Cocoon made (its namespace, its taps) must be gone
+        dropLeases("cni1");
+        String netns = Cocoon.exec(List.of("ip", "netns", "list"), work, null, Duration.ofSeconds(10)).out();
+        assertTrue(!netns.contains("cocoon-"), "no namespace of Cocoon's is left: " + netns);
+    }
+
+    /** host-local IPAM lease files (in /var/lib/cni/networks) held by the container {@code id} of this namespace. */
+    static List<Path> leases(String id) throws IOException {
+        Path dir = Path.of("/var/lib/cni/networks");
+        if (!Files.isDirectory(dir)) return List.of();
+        try (var s = Files.walk(dir, 2)) {
+            return s.filter(Files::isRegularFile).filter(f -> {
+                try {
+                    return Files.readString(f).contains(NS + "-" + id);
+                } catch (IOException e) {
+                    return false;
+                }
+            }).toList();
+        }
+    }
+
+    static void dropLeases(String id) throws IOException {
+        for (Path f : leases(id)) Files.deleteIfExists(f);
     }
 }

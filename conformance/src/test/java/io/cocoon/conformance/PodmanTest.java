@@ -181,4 +181,32 @@ class PodmanTest {
         assertEquals("w\n", Files.readString(work.resolve("vol3/new")));
         assertTrue(!Files.exists(work.resolve("vol2/new")));
     }
+
+    /**
+     * podman's default network: the VM joins podman's netns (eth0, its address and routes), and
+     * the port podman forwards answers from the host, as with runc (issue 9).
+     */
+    @Test
+    void defaultNetworkAndAPortForward() throws Exception {
+        Path www = work.resolve("www");
+        Files.createDirectories(www);
+        Files.writeString(www.resolve("index.html"), "hello-through-the-port\n");
+        Cocoon.Result run = podman("run", "-d", "--name", "web", "-p", "18080:8080", "-v", www + ":/www:ro",
+                "localhost/busybox", "httpd", "-f", "-p", "8080", "-h", "/www");
+        assertEquals(0, run.rc(), run::toString);
+        try {
+            Cocoon.Result addr = podman("exec", "web", "ip", "-4", "-o", "addr", "show", "eth0");
+            assertTrue(addr.out().contains("inet 10.88."), "podman's address is the guest's: " + addr);
+            String body = "";
+            for (int i = 0; i < 40 && !body.contains("hello"); i++) {
+                body = Cocoon.exec(List.of("curl", "-s", "-m", "3", "http://127.0.0.1:18080/"), work, null, Duration.ofSeconds(10)).out();
+                if (!body.contains("hello")) Thread.sleep(250);
+            }
+            assertEquals("hello-through-the-port\n", body);
+        } finally {
+            podman("rm", "-f", "-t", "0", "web");
+        }
+        String links = Cocoon.exec(List.of("ip", "link"), work, null, Duration.ofSeconds(10)).out();
+        assertTrue(!links.contains("_cc"), "no tap of ours on the host: " + links);
+    }
 }

@@ -277,6 +277,7 @@ public final class Monitor {
         lifecycle.requireStart();
         long t0 = System.nanoTime();
         Spec.Hooks hooks = launch.hooks();
+        LateNetwork.attach(stateDir, launch.id(), plugins, agent);
         HookRunner.run("startContainer", hooks.startContainer(), state(ContainerStatus.CREATED));
         long t1 = System.nanoTime();
         agent.request(Proto.START, new byte[0], Duration.ofSeconds(30));
@@ -347,7 +348,7 @@ public final class Monitor {
             binds.exceptionally(e -> null).join();
             HostMounts.release(launch.hostBinds());
         }
-        Cleanup.releaseDrivers(stateDir, launch.id(), plugins);
+        Cleanup.releaseDrivers(stateDir, launch.id(), plugins, false);
     }
 
     /** The OCI state hooks get on stdin, with the monitor's pid as the container's. */

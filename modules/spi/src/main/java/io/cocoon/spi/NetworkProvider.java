@@ -1,9 +1,12 @@
 package io.cocoon.spi;
 
+import java.util.List;
+
 /**
  * Sets up a sandbox network: typically a tap device the hypervisor attaches, wired to the
  * container's network namespace or to a CNI network, and the addresses the guest uses.
  */
+@Stable(since = "1.0")
 public interface NetworkProvider extends Driver {
     /** Whether this driver should serve the request (by annotation, netns, configuration). */
     boolean supports(NetworkRequest request);
@@ -12,4 +15,23 @@ public interface NetworkProvider extends Driver {
 
     /** Removes everything {@link #setup} made; idempotent, safe after a crash. */
     void teardown(NetworkRequest request);
+
+    /**
+     * Called before the container starts: interfaces that appeared in the container's network
+     * namespace since {@link #setup} (e.g. {@code ctr run --cni} runs CNI between create and
+     * start) are attached to the VM — typically through a standby NIC {@link #setup} prepared —
+     * and returned for the guest to configure. The default attaches nothing.
+     */
+    @Experimental("late attachment through a standby NIC; hotplug may replace it")
+    default NetworkSetup attachLate(NetworkRequest request) {
+        return NetworkSetup.NONE;
+    }
+
+    /**
+     * Checks a running container's network (CNI's CHECK, the taps still wired), for
+     * {@code cocoon doctor <id>}: one line each. The default has nothing to check.
+     */
+    default List<HostCheck> check(NetworkRequest request) {
+        return List.of();
+    }
 }

@@ -1,9 +1,33 @@
 package io.cocoon.spi;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
- * @param netnsPath the network namespace the engine prepared (podman, CRI), or null
+ * What a network driver is asked to set up for one container.
+ *
+ * @param netnsPath the network namespace the engine prepared (podman, CRI, {@code ctr --cni}),
+ *     or null when the spec asks for a new one
+ * @param env the container process's environment (RunX's {@code NETCONF=...} is there)
+ * @param annotations the spec's annotations (e.g. the CNI network to join)
  */
-public record NetworkRequest(String containerId, Path stateDir, String netnsPath, Map<String, String> annotations) {}
+@Stable(since = "1.0")
+public record NetworkRequest(String containerId, Path stateDir, String netnsPath, Map<String, String> annotations,
+                             List<String> env) {
+    public NetworkRequest {
+        annotations = Map.copyOf(annotations);
+        env = List.copyOf(env);
+    }
+
+    /** SPI 1.0's shape: no environment. */
+    public NetworkRequest(String containerId, Path stateDir, String netnsPath, Map<String, String> annotations) {
+        this(containerId, stateDir, netnsPath, annotations, List.of());
+    }
+
+    /** The value of {@code name=...} in the process environment, or null. */
+    public String envValue(String name) {
+        for (String e : env) if (e.startsWith(name + "=")) return e.substring(name.length() + 1);
+        return null;
+    }
+}

@@ -41,6 +41,7 @@ public final class SandboxPlan {
     private final List<String> readonlyPaths = new ArrayList<>();
     private final Set<String> namespaces = new LinkedHashSet<>();
     private String netnsPath;
+    private boolean privateNetwork;
     private Spec.Hooks hooks = Spec.Hooks.NONE;
     private final Map<String, String> annotations = new LinkedHashMap<>();
     private Linux.Resources resources = Linux.Resources.NONE;
@@ -109,6 +110,13 @@ public final class SandboxPlan {
     /** A network namespace the caller prepared (e.g. podman's /run/netns/...), or null. */
     public String netnsPath() { return netnsPath; }
     public void netnsPath(String p) { netnsPath = p; }
+
+    /**
+     * The spec asks for a network namespace (new, or the {@link #netnsPath} given). Without one it
+     * asks for the host's network, which a VM cannot have (core refuses that at create).
+     */
+    public boolean privateNetwork() { return privateNetwork; }
+    public void privateNetwork(boolean p) { privateNetwork = p; }
 
     public Spec.Hooks hooks() { return hooks; }
     public void hooks(Spec.Hooks h) { hooks = h == null ? Spec.Hooks.NONE : h; }

@@ -10,10 +10,15 @@ package io.cocoon.spi;
  * <p>1.2: {@code StoragePlan.shares} and {@code hostBinds} ({@link HostBind}),
  * {@code StorageProvider.requires}, {@code Hypervisor.validate}, {@link Stable} and
  * {@link Experimental}, {@code SandboxPlan.devices}.
+ * <p>1.3: {@code NetworkRequest.env}, {@code NetworkSetup} carries routes, DNS search domains,
+ * the namespace the hypervisor runs in and kernel parameters ({@code NetInterface.routes}
+ * replaces its {@code gateway}: an incompatible change made while no third-party network
+ * driver existed), {@code NetworkProvider.check(request)}, {@code VmPlan.netns},
+ * {@code SandboxPlan.privateNetwork}.
  */
 public final class SpiVersion {
     /** Bumped on incompatible SPI changes (major) and additions (minor). */
-    public static final String VERSION = "1.2";
+    public static final String VERSION = "1.3";
 
     private SpiVersion() {}
 }

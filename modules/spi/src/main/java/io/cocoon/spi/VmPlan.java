@@ -17,7 +17,9 @@ import java.util.Map;
  * @param hypervisorLog where the hypervisor's own stdout/stderr goes
  * @param accelerator {@code auto}, {@code kvm} or {@code tcg}
  * @param workloadDir the container rootfs on the host (cc-oci-runtime's {@code @WORKLOAD_DIR@})
+ * @param netns the network namespace the hypervisor must run in (where the taps are), or null
  */
+@Stable(since = "1.0")
 public record VmPlan(
         String id,
         String uuid,
@@ -37,4 +39,15 @@ public record VmPlan(
         String accelerator,
         Path workloadDir,
         Duration bootTimeout,
-        Map<String, String> annotations) {}
+        Map<String, String> annotations,
+        Path netns) {
+
+    /** Without a network namespace (SPI 1.2's shape). */
+    public VmPlan(String id, String uuid, Path stateDir, int vcpus, long memoryMiB, Path kernel, Path initrd,
+                  List<String> kernelParams, Path hypervisorPath, List<String> hypervisorParams, List<String> template,
+                  List<VmDevice> devices, Path agentSocket, Path consoleLog, Path hypervisorLog, String accelerator,
+                  Path workloadDir, Duration bootTimeout, Map<String, String> annotations) {
+        this(id, uuid, stateDir, vcpus, memoryMiB, kernel, initrd, kernelParams, hypervisorPath, hypervisorParams, template,
+                devices, agentSocket, consoleLog, hypervisorLog, accelerator, workloadDir, bootTimeout, annotations, null);
+    }
+}

@@ -20,11 +20,12 @@ import java.util.List;
  */
 public final class DoctorCommand implements Command {
     @Override public String name() { return "doctor"; }
-    @Override public String usage() { return ""; }
-    @Override public String summary() { return "check this host for what cocoon needs"; }
+    @Override public String usage() { return "[container-id]"; }
+    @Override public String summary() { return "check this host for what cocoon needs, or a container's network"; }
 
     @Override
     public int run(Context ctx, Args args) {
+        if (!args.positional().isEmpty()) return print(ctx, ctx.runtime().networkChecks(args.id(name())));
         List<HostCheck> checks = new ArrayList<>();
         List<Driver> drivers = new ArrayList<>(ctx.plugins().hypervisors());
         drivers.addAll(ctx.plugins().networks());
@@ -51,6 +52,10 @@ public final class DoctorCommand implements Command {
                 : HostCheck.warn("setpriv", "missing (util-linux): a VM outlives a killed monitor until 'cocoon delete'"));
         checks.add(HostCheck.ok("home", CocoonHome.get().toString()));
         ctx.plugins().problems().forEach(p -> checks.add(HostCheck.warn("plugin", p.location() + ": " + p.message())));
+        return print(ctx, checks);
+    }
+
+    private static int print(Context ctx, List<HostCheck> checks) {
         boolean failed = false;
         for (HostCheck c : checks) {
             ctx.out().println(c);

@@ -5,6 +5,7 @@ import io.cocoon.core.model.ResourceUpdate;
 import io.cocoon.core.seccomp.SeccompCompiler;
 import io.cocoon.core.spec.LinuxNames;
 import io.cocoon.spi.GuestMount;
+import io.cocoon.spi.NetworkSetup;
 import io.cocoon.spi.SandboxPlan;
 import io.cocoon.spi.StoragePlan;
 import io.cocoon.spi.oci.Linux;
@@ -20,7 +21,14 @@ public final class AgentPayloads {
     private AgentPayloads() {}
 
     public static Tlv.Writer create(SandboxPlan plan, StoragePlan storage, Spec.Process process, boolean stdin) {
+        return create(plan, storage, NetworkSetup.NONE, process, stdin);
+    }
+
+    public static Tlv.Writer create(SandboxPlan plan, StoragePlan storage, NetworkSetup net, Spec.Process process, boolean stdin) {
         Tlv.Writer w = new Tlv.Writer();
+        for (NetworkSetup.NetInterface n : net.interfaces()) w.nested(Proto.T_NETIF, netif(n));
+        String resolv = resolvConf(plan, net);
+        if (resolv != null) w.nested(Proto.T_FILE, file("/etc/resolv.conf", 0644, resolv));
         for (GuestMount m : storage.shares()) w.nested(Proto.T_SHARE, mount(m));
         w.nested(Proto.T_ROOTFS, mount(storage.rootfs()));
         for (GuestMount m : storage.mounts()) w.nested(Proto.T_MOUNT, mount(m));
@@ -58,6 +66,43 @@ public final class AgentPayloads {
         }
         // The agent always needs a private mount namespace to build the container's root.
         return f | Proto.CLONE_NEWNS;
+    }
+
+    /** A NETCONF request: interfaces attached after CREATE (a standby NIC taking its address). */
+    public static Tlv.Writer netconf(java.util.List<NetworkSetup.NetInterface> interfaces) {
+        Tlv.Writer w = new Tlv.Writer();
+        for (NetworkSetup.NetInterface n : interfaces) w.nested(Proto.T_NETIF, netif(n));
+        return w;
+    }
+
+    static Tlv.Writer netif(NetworkSetup.NetInterface n) {
+        Tlv.Writer w = new Tlv.Writer().str(Proto.N_NAME, n.guestName()).str(Proto.N_MAC, n.mac()).u32(Proto.N_MTU, n.mtu());
+        w.flag(Proto.N_DOWN, !n.up());
+        if (n.newMac() != null) w.str(Proto.N_NEW_MAC, n.newMac());
+        w.strs(Proto.N_ADDR, n.addresses());
+        for (NetworkSetup.Route r : n.routes()) {
+            Tlv.Writer rw = new Tlv.Writer().str(Proto.R_DST, r.destination());
+            if (r.gateway() != null) rw.str(Proto.R_GW, r.gateway());
+            w.nested(Proto.N_ROUTE, rw);
+        }
+        return w;
+    }
+
+    static Tlv.Writer file(String path, int mode, String content) {
+        return new Tlv.Writer().str(Proto.F_PATH, path).u32(Proto.F_MODE, mode).str(Proto.F_DATA, content);
+    }
+
+    /**
+     * The guest's /etc/resolv.conf: the engine's bind mount when it has one (podman, CRI), else
+     * one written from the network driver's DNS (CNI's result), else the rootfs's own.
+     */
+    static String resolvConf(SandboxPlan plan, NetworkSetup net) {
+        if (net.dns().isEmpty()) return null;
+        for (Spec.Mount m : plan.mounts()) if (m.destination().equals("/etc/resolv.conf")) return null;
+        StringBuilder sb = new StringBuilder();
+        for (String ns : net.dns()) sb.append("nameserver ").append(ns).append('\n');
+        if (!net.searchDomains().isEmpty()) sb.append("search ").append(String.join(" ", net.searchDomains())).append('\n');
+        return sb.toString();
     }
 
     static Tlv.Writer device(Linux.Device d) {

@@ -23,6 +23,8 @@ public final class Proto {
     public static final int SHUTDOWN = 0x000A;
     public static final int PING = 0x000B;
     public static final int UPDATE = 0x000C;
+    /** Configure guest interfaces now (NETIF fields, repeated): a NIC attached after CREATE. */
+    public static final int NETCONF = 0x000D;
     // host -> agent, no reply
     public static final int STDIN = 0x0100;
     public static final int CREDIT = 0x0101;
@@ -100,6 +102,35 @@ public final class Proto {
     public static final int T_DEVICE = 0x001E;
     /** CREATE: one device cgroup rule ({@code linux.resources.devices}), in order. */
     public static final int T_DEVICE_RULE = 0x001F;
+
+    /** CREATE: one guest network interface to configure (found by MAC), in the agent's netns. */
+    public static final int T_NETIF = 0x0020;
+    /** CREATE: a small file the agent makes in a tmpfs and binds at PATH in the container. */
+    public static final int T_FILE = 0x0021;
+    /** HELLO reply (repeated): an extension the agent serves beyond protocol version 1. */
+    public static final int T_EXTENSION = 0x00A3;
+
+    // NETIF fields
+    public static final int N_NAME = 0x00C0;
+    public static final int N_MAC = 0x00C1;
+    public static final int N_MTU = 0x00C2;
+    /** Repeated: a CIDR address, IPv4 or IPv6. */
+    public static final int N_ADDR = 0x00C3;
+    /** Repeated: a nested route. */
+    public static final int N_ROUTE = 0x00C4;
+    /** Flag: leave the link down (a standby NIC, attached later by NETCONF). */
+    public static final int N_DOWN = 0x00C5;
+    /** A MAC to give the NIC (found by N_MAC) before it is renamed and brought up. */
+    public static final int N_NEW_MAC = 0x00C6;
+    /** ROUTE: a CIDR, {@code default} or {@code default6}. */
+    public static final int R_DST = 0x00C8;
+    /** ROUTE: the gateway, absent for a directly connected route. */
+    public static final int R_GW = 0x00C9;
+
+    // FILE fields
+    public static final int F_PATH = 0x00D0;
+    public static final int F_MODE = 0x00D1;
+    public static final int F_DATA = 0x00D2;
 
     // DEVICE fields
     public static final int D_PATH = 0x00B0;

@@ -43,6 +43,10 @@ final class BundleReader {
         RuntimeLog log = RuntimeLog.get();
         plan.warnings().forEach(log::warn);
         plan.vm().sources().forEach((k, v) -> log.debug("vm " + k + " from " + v));
+        if (!plan.privateNetwork()) {
+            throw ContainerError.unsupported("linux.namespaces has no network namespace, so the container would share the host's"
+                    + " network, which a VM cannot: give it one (a new one, a path, or podman --network bridge/none)");
+        }
         Spec.Process process = plan.process();
         if (process.terminal() && o.consoleSocket() == null && o.detached()) {
             throw ContainerError.invalid("cannot allocate tty if cocoon will detach without setting console socket");

@@ -117,6 +117,27 @@ public final class ContainerRuntime {
         return Exec.relay(this, id, request, stdio, pidFile);
     }
 
+    /**
+     * The container's network, checked by its driver (CNI's CHECK, the taps' redirects), for
+     * {@code cocoon doctor <id>}.
+     */
+    public List<io.cocoon.spi.HostCheck> networkChecks(String id) {
+        open(id);
+        Path res = store.dir(id).resolve(io.cocoon.core.state.ContainerFiles.RESOURCES);
+        try {
+            io.cocoon.core.lifecycle.Cleanup.Resources r = io.cocoon.core.lifecycle.Cleanup.Resources.read(res);
+            if (r.network() == null) return List.of(io.cocoon.spi.HostCheck.ok("network", "none (the guest has lo only)"));
+            for (io.cocoon.spi.NetworkProvider n : plugins().networks()) {
+                if (n.name().equals(r.network())) {
+                    return n.check(new io.cocoon.spi.NetworkRequest(id, store.dir(id), r.netnsPath(), r.annotations()));
+                }
+            }
+            return List.of(io.cocoon.spi.HostCheck.fail("network", "driver " + r.network() + " is not installed"));
+        } catch (java.io.IOException e) {
+            return List.of(io.cocoon.spi.HostCheck.warn("network", "no resources recorded: " + e.getMessage()));
+        }
+    }
+
     /** runc's pid file: the bare decimal pid, no newline, written atomically. */
     public static void writePidFile(Path pidFile, long pid) {
         MonitorLauncher.writePidFile(pidFile, pid);

@@ -63,7 +63,8 @@ public final class Creation {
         BundleReader.Read read = BundleReader.read(o, rt.plugins());
         String id = read.id();
         SandboxPlan plan = read.plan();
-        Drivers drivers = Drivers.choose(rt.plugins(), plan, new NetworkRequest(id, store.dir(id), plan.netnsPath(), plan.annotations()));
+        Drivers drivers = Drivers.choose(rt.plugins(), plan, new NetworkRequest(id, store.dir(id), plan.netnsPath(), plan.annotations(),
+                read.process().env()));
         GuestImage guest = rt.guest().resolve(plan.vm().kernel(), plan.vm().initrd(), plan.vm().hostKernel());
         RuntimeLog.get().debug("guest kernel " + guest.kernel() + " (" + guest.source() + ")");
         Timing.mark("drivers chosen");
@@ -110,15 +111,18 @@ public final class Creation {
         Path hvLog = logDir != null ? logDir.resolve(id + ".log") : dir.resolve(ContainerFiles.HYPERVISOR_LOG);
         if (logDir != null) Files.createDirectories(logDir);
         long bootTimeout = plan.vm().bootTimeoutMs();
+        List<String> kernelParams = new ArrayList<>(plan.vm().kernelParams());
+        kernelParams.addAll(net.kernelParams());
         VmPlan vm = new VmPlan(id, UUID.nameUUIDFromBytes(id.getBytes()).toString(), dir, plan.vm().vcpus(),
-                plan.vm().memoryMiB(), guest.kernel(), guest.initrd(), plan.vm().kernelParams(),
+                plan.vm().memoryMiB(), guest.kernel(), guest.initrd(), kernelParams,
                 plan.vm().hypervisorPath(), plan.vm().hypervisorParams(), plan.vm().template(), devices,
                 sockets.resolve("agent.sock"), dir.resolve(ContainerFiles.CONSOLE_LOG), hvLog,
-                plan.vm().accelerator(), plan.rootfs(), Duration.ofMillis(bootTimeout), vmAnnotations(plan, guest));
+                plan.vm().accelerator(), plan.rootfs(), Duration.ofMillis(bootTimeout), vmAnnotations(plan, guest),
+                net.netnsPath() == null ? null : Path.of(net.netnsPath()));
         // before anything is launched: a plan the machine cannot hold fails here, in one line
         drivers.hypervisor().validate(vm);
         Spec.Process process = read.process();
-        byte[] create = AgentPayloads.create(plan, sp, process, true).toBytes();
+        byte[] create = AgentPayloads.create(plan, sp, net, process, true).toBytes();
         return new LaunchSpec(id, read.spec().ociVersion(), read.bundle().toString(), plan.rootfs().toString(),
                 drivers.hypervisorName(), vm, create, process.terminal(), consoleSocket, bootTimeout, plan.cgroupsPath(),
                 plan.annotations(), HostCgroup.Limits.forVm(plan.resources(), plan.vm().memoryMiB()),

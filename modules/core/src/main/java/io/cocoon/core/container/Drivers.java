@@ -43,10 +43,24 @@ record Drivers(String hypervisorName, Hypervisor hypervisor, StorageProvider sto
                 : "no storage driver can serve this bundle (" + (plan.vm().image() != null ? "vm.image" : "rootfs directory") + ")");
     }
 
+    /**
+     * The annotation {@code io.cocoon.network} names a driver ({@code none}: no network at all);
+     * else the first driver that serves the request (cni-bridge: the engine's namespace, NETCONF,
+     * a CNI network annotation); else, for a new network namespace, none: the guest has lo.
+     */
     private static NetworkProvider network(PluginRegistry plugins, NetworkRequest req, SandboxPlan plan) {
         String wanted = plan.annotations().get(AnnotationsHandler.NETWORK);
-        if (wanted == null || wanted.equals("none")) return null;
-        for (NetworkProvider n : plugins.networks()) if (n.name().equals(wanted) && n.supports(req)) return n;
-        throw ContainerError.invalid("network driver \"" + wanted + "\" not found");
+        if ("none".equals(wanted)) return null;
+        if (wanted != null) {
+            for (NetworkProvider n : plugins.networks()) if (n.name().equals(wanted)) return n;
+            throw ContainerError.invalid("network driver \"" + wanted + "\" not found; installed: "
+                    + plugins.networks().stream().map(NetworkProvider::name).toList());
+        }
+        for (NetworkProvider n : plugins.networks()) if (n.supports(req)) return n;
+        if (req.netnsPath() != null) {
+            throw ContainerError.unsupported("no network driver can join the network namespace " + req.netnsPath()
+                    + " (the cni-bridge plugin does; see 'cocoon plugins')");
+        }
+        return null;
     }
 }

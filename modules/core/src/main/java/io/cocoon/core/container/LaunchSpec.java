@@ -181,6 +181,7 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
         m.put("workloadDir", str(p.workloadDir()));
         m.put("bootTimeoutMs", p.bootTimeout().toMillis());
         m.put("annotations", p.annotations());
+        m.put("netns", str(p.netns()));
         return m;
     }
 
@@ -219,7 +220,8 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
                 JsonValues.string(m, "accelerator").orElse("auto"),
                 path(m, "workloadDir"),
                 Duration.ofMillis(JsonValues.number(m, "bootTimeoutMs").orElse(30_000L)),
-                ann);
+                ann,
+                path(m, "netns"));
     }
 
     private static List<String> strings(Object m, String key) {

@@ -31,7 +31,7 @@ final class MonitorLauncher {
         List<String> args = new ArrayList<>(rt.options().childFlags());
         args.addAll(List.of("monitor", "--", id));
         try {
-            SelfLauncher.startDetached(Namespaces.monitorPrefix(), args, p.launch().terminal());
+            SelfLauncher.startDetached(Namespaces.monitorPrefix(p.launch().vm().netns()), args, p.launch().terminal());
         } catch (CocoonException e) {
             Creation.abort(rt, id, p.lock());
             throw e;

@@ -17,10 +17,24 @@ final class Namespaces {
 
     private Namespaces() {}
 
-    static List<String> monitorPrefix() {
+    static final Path NSENTER = Path.of("/usr/bin/nsenter");
+
+    /**
+     * @param netns the container's network namespace (the engine's, or one a network driver made):
+     *     the monitor and the hypervisor run in it, where the taps are; null for a new, empty one
+     */
+    static List<String> monitorPrefix(Path netns) {
         if (!Files.isExecutable(UNSHARE)) {
             throw new CocoonException("unshare(1) not found at " + UNSHARE + ": install util-linux");
         }
-        return List.of(UNSHARE.toString(), "--mount", "--uts", "--ipc", "--propagation", "private", "--");
+        List<String> p = new java.util.ArrayList<>();
+        if (netns != null) {
+            if (!Files.isExecutable(NSENTER)) throw new CocoonException("nsenter(1) not found at " + NSENTER + ": install util-linux");
+            p.addAll(List.of(NSENTER.toString(), "--net=" + netns, "--"));
+        }
+        p.addAll(List.of(UNSHARE.toString(), "--mount", "--uts", "--ipc", "--propagation", "private"));
+        if (netns == null) p.add("--net");
+        p.add("--");
+        return p;
     }
 }

@@ -102,6 +102,15 @@ public final class Cleanup {
 
     /** Calls the drivers named in resources.json, then removes it. Errors are logged, not thrown. */
     public static void releaseDrivers(Path stateDir, String id, Supplier<PluginRegistry> plugins) {
+        releaseDrivers(stateDir, id, plugins, true);
+    }
+
+    /**
+     * @param network also the network driver; the monitor, which lives in the container's own
+     *     mount and network namespaces, leaves it to {@code delete}, which runs in the host's (a
+     *     network namespace made by CNI is a mount in the host's {@code /run/netns})
+     */
+    public static void releaseDrivers(Path stateDir, String id, Supplier<PluginRegistry> plugins, boolean network) {
         Path f = stateDir.resolve(ContainerFiles.RESOURCES);
         if (!Files.exists(f)) return;
         RuntimeLog log = RuntimeLog.get();
@@ -122,7 +131,10 @@ public final class Cleanup {
             StorageProvider s = reg.storages().stream().filter(x -> x.name().equals(res.storage())).findFirst().orElse(null);
             ok &= call(() -> { if (s != null) s.release(stateDir); }, "storage " + res.storage(), log);
         }
-        if (res.network() != null) {
+        if (!network && res.network() != null) {
+            // keep resources.json for delete: it names the network driver still to be called
+            if (res.network() != null) ok = false;
+        } else if (res.network() != null) {
             NetworkProvider n = reg.networks().stream().filter(x -> x.name().equals(res.network())).findFirst().orElse(null);
             NetworkRequest req = new NetworkRequest(id, stateDir, res.netnsPath(), res.annotations());
             ok &= call(() -> { if (n != null) n.teardown(req); }, "network " + res.network(), log);

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * ({@link Proto}); the python test client reads proto.h itself. This test parses proto.h and
  * fails on any disagreement, in either direction, so neither side can change alone:
  * {@code MSG_X} is {@code Proto.X}, {@code TAG_X} is {@code Proto.T_X}, the nested fields
- * {@code TAG_P_X}, {@code TAG_M_X}, {@code TAG_RL_X}, {@code TAG_D_X}, {@code TAG_DR_X} are
- * {@code Proto.P_X}, {@code M_X}, {@code RL_X}, {@code D_X}, {@code DR_X}.
+ * {@code TAG_P_X}, {@code TAG_M_X}, {@code TAG_RL_X}, {@code TAG_D_X}, {@code TAG_DR_X},
+ * {@code TAG_N_X}, {@code TAG_R_X}, {@code TAG_F_X} are {@code Proto.P_X}, {@code M_X}, ....
  */
 class ProtocolCrossCheckTest {
     static final Path PROTO_H = Path.of(System.getProperty("user.dir")).resolve("../guest/agent/src/proto.h").normalize();
@@ -74,8 +74,7 @@ class ProtocolCrossCheckTest {
         if (c.equals("PROTO_VERSION")) return "VERSION";
         if (c.equals("OUTPUT_WINDOW") || c.equals("STDIN_WINDOW")) return c;
         if (c.startsWith("MSG_")) return c.substring(4);
-        if (c.startsWith("TAG_P_") || c.startsWith("TAG_M_") || c.startsWith("TAG_RL_") || c.startsWith("TAG_D_")
-                || c.startsWith("TAG_DR_")) {
+        if (c.matches("TAG_(P|M|RL|D|DR|N|R|F)_.*")) {
             return c.substring(4);
         }
         if (c.startsWith("TAG_")) return "T_" + c.substring(4);

@@ -3,9 +3,13 @@ package io.cocoon.core.spec;
 import static io.cocoon.core.spec.SpecFixture.plan;
 import static io.cocoon.core.spec.SpecFixture.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cocoon.spi.SandboxPlan;
+import io.cocoon.spi.SpecException;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -29,18 +33,35 @@ class NamespacesHandlerTest {
     }
 
     @Test
+    void aPathMustBeANamespaceOfTheEntrysType() {
+        SpecException e = assertThrows(SpecException.class, () -> apply("'namespaces': [{'type': 'cgroup', 'path': '/proc/self/ns/ipc'}]"));
+        assertEquals("linux.namespaces[0].path: /proc/self/ns/ipc is a ipc namespace, not cgroup (type cgroup)", e.getMessage());
+        e = assertThrows(SpecException.class, () -> apply("'namespaces': [{'type': 'network', 'path': '/nonexistent/netns'}]"));
+        assertEquals("linux.namespaces[0].path: /nonexistent/netns does not exist", e.getMessage());
+        e = assertThrows(SpecException.class, () -> apply("'namespaces': [{'type': 'network', 'path': '/etc/hostname'}]"));
+        assertEquals("linux.namespaces[0].path: /etc/hostname is not a namespace", e.getMessage());
+    }
+
+    @Test
+    void withoutANetworkEntryTheSpecAsksForTheHostsNetwork() {
+        assertFalse(apply("'namespaces': [{'type': 'pid'}]").privateNetwork());
+        assertTrue(apply("'namespaces': [{'type': 'network'}]").privateNetwork());
+    }
+
+    @Test
     void networkNamespacePathGoesToTheNetworkDriver() {
-        SandboxPlan p = apply("'namespaces': [{'type': 'network', 'path': '/run/netns/cni-1234'}]");
-        assertEquals("/run/netns/cni-1234", p.netnsPath());
+        SandboxPlan p = apply("'namespaces': [{'type': 'network', 'path': '/proc/self/ns/net'}]");
+        assertEquals("/proc/self/ns/net", p.netnsPath());
+        assertTrue(p.privateNetwork());
         assertEquals(Set.of(), p.namespaces());
         assertEquals(List.of(), p.warnings());
     }
 
     @Test
     void joiningAPidNamespaceDegradesWithAWarning() {
-        SandboxPlan p = apply("'namespaces': [{'type': 'mount'}, {'type': 'pid', 'path': '/proc/42/ns/pid'}]");
+        SandboxPlan p = apply("'namespaces': [{'type': 'mount'}, {'type': 'pid', 'path': '/proc/self/ns/pid'}]");
         assertEquals(Set.of("mount", "pid"), p.namespaces());
-        assertEquals(List.of("linux.namespaces[1].path: cannot join /proc/42/ns/pid from a VM; using a private pid namespace"),
+        assertEquals(List.of("linux.namespaces[1].path: cannot join /proc/self/ns/pid from a VM; using a private pid namespace"),
                 p.warnings());
     }
 

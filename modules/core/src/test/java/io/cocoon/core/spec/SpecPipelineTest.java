@@ -68,7 +68,7 @@ class SpecPipelineTest {
                 'root': {'path': 'rootfs'}, 'process': {'args': ['sh'], 'cwd': '/'}, 'hostname': 'h',
                 'mounts': [{'destination': '/sys/fs/cgroup', 'type': 'cgroup'}],
                 'annotations': {'io.cocoon.vm.memory': '1G'},
-                'linux': {'namespaces': [{'type': 'uts'}, {'type': 'mount'}, {'type': 'pid', 'path': '/proc/1/ns/pid'}],
+                'linux': {'namespaces': [{'type': 'uts'}, {'type': 'mount'}, {'type': 'pid', 'path': '/proc/self/ns/pid'}],
                           'resources': {'memory': {'limit': 268435456}}, 'sysctl': {'net.ipv4.ip_forward': '1'},
                           'seccomp': {'defaultAction': 'SCMP_ACT_ALLOW'}, 'maskedPaths': ['/proc/kcore']}""");
         SandboxPlan plan = p.plan("c1", bundle, spec, new ConfigLocator(List.of(bundle)));

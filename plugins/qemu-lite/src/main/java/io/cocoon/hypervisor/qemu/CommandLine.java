@@ -116,7 +116,8 @@ final class CommandLine {
             } else if (d instanceof VmDevice.NetTap t) {
                 String id = "net" + n;
                 a.addAll(List.of("-netdev", "tap,id=" + id + ",ifname=" + t.tap() + ",script=no,downscript=no",
-                        "-device", "virtio-net-device,netdev=" + id + (t.mac() == null ? "" : ",mac=" + t.mac())));
+                        "-device", "virtio-net-device,netdev=" + id + (t.mac() == null ? "" : ",mac=" + t.mac())
+                                + (t.mtu() > 0 && t.mtu() != 1500 ? ",host_mtu=" + t.mtu() : "")));
             } else if (d instanceof VmDevice.Disk k) {
                 String id = "disk" + n;
                 a.addAll(List.of("-drive", "if=none,id=" + id + ",file=" + escape(k.path().toString()) + ",format="

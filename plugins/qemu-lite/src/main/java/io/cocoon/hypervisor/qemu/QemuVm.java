@@ -38,6 +38,9 @@ final class QemuVm implements Vm {
     static QemuVm start(VmPlan plan, List<String> argv, Accelerator.Choice accel) {
         List<String> cmd = new ArrayList<>();
         if (Files.isExecutable(SETPRIV)) cmd.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL"));
+        // QEMU opens the taps by name, so it runs in their network namespace (a monitor started by
+        // create is in it already; a foreground run is not)
+        if (plan.netns() != null && !inNamespace(plan.netns())) cmd.addAll(List.of("/usr/bin/nsenter", "--net=" + plan.netns(), "--"));
         cmd.addAll(argv);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -60,6 +63,16 @@ final class QemuVm implements Vm {
             return new QemuVm(plan, pb.start(), argv, accel);
         } catch (IOException e) {
             throw new CocoonException("cannot start " + argv.get(0) + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether this process is already in the network namespace at {@code path}. */
+    static boolean inNamespace(Path path) {
+        try {
+            Object a = Files.getAttribute(path, "unix:ino"), b = Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:ino");
+            return a.equals(b) && Files.getAttribute(path, "unix:dev").equals(Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:dev"));
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
