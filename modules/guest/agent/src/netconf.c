@@ -10,13 +10,17 @@
  * routes, through rtnetlink (IPv4 and IPv6 alike). A route the kernel made
  * already (the subnet of an address) is not an error.
  *
- * A standby NIC (DOWN) is only renamed: an engine that wires the network
- * after `create` (ctr --cni, CRI) attaches its interface later, and NETCONF
- * then gives the standby NIC that interface's MAC, addresses and routes.
+ * A standby NIC (DOWN) is renamed and parked in a network namespace of the
+ * agent's own, so that the container sees only `lo` as a spec without a
+ * network asks: an engine that wires the network after `create` (ctr --cni)
+ * attaches its interface later, and NETCONF then brings the standby NIC back
+ * and gives it that interface's MAC, name, addresses and routes.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <net/if.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -186,6 +190,85 @@ static int add_route(int fd, int idx, const struct route_spec *rs)
 	return rc == -EEXIST ? 0 : rc;
 }
 
+/* Standby NICs wait in a namespace of their own, by their (host-given) MAC. */
+static int park_fd = -1;
+static struct {
+	char mac[18], name[16];
+} parked[4];
+static int nparked;
+
+static int move_to_netns(int fd, int idx, int nsfd)
+{
+	struct nlreq r;
+	memset(&r, 0, sizeof(r));
+	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+	r.h.nlmsg_type = RTM_NEWLINK;
+	r.u.ifi.ifi_family = AF_UNSPEC;
+	r.u.ifi.ifi_index = idx;
+	uint32_t ns = (uint32_t)nsfd;
+	add_attr(&r, IFLA_NET_NS_FD, &ns, sizeof(ns));
+	return nl_talk(fd, &r);
+}
+
+/* Moves the link out of the container's sight; returns 0 or a negative errno. */
+static int park(int fd, int idx, const struct netif_spec *n)
+{
+	if ((size_t)nparked >= sizeof(parked) / sizeof(parked[0]))
+		return -E2BIG;
+	if (park_fd < 0) {
+		int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (self < 0)
+			return -errno;
+		int e = unshare(CLONE_NEWNET) < 0 ? -errno : 0;
+		if (e == 0 && (park_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
+			e = -errno;
+		if (setns(self, CLONE_NEWNET) < 0 && e == 0)
+			e = -errno;
+		close(self);
+		if (e < 0)
+			return e;
+	}
+	int e = move_to_netns(fd, idx, park_fd);
+	if (e == 0) {
+		snprintf(parked[nparked].mac, sizeof(parked[0].mac), "%s", n->mac);
+		snprintf(parked[nparked].name, sizeof(parked[0].name), "%s", n->name);
+		nparked++;
+	}
+	return e;
+}
+
+/* Brings the parked NIC with this MAC back; 0, -ENOENT if none is parked, or a negative errno. */
+static int unpark(const char *mac)
+{
+	int i = 0;
+	while (i < nparked && strcasecmp(parked[i].mac, mac))
+		i++;
+	if (i == nparked)
+		return -ENOENT;
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return -errno;
+	int e = 0, nl = -1;
+	if (setns(park_fd, CLONE_NEWNET) < 0)
+		e = -errno;
+	/* the socket and the name lookup belong to the namespace current when they are made */
+	if (e == 0 && (nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) < 0)
+		e = -errno;
+	unsigned idx = e == 0 ? if_nametoindex(parked[i].name) : 0;
+	if (e == 0 && !idx)
+		e = -ENODEV;
+	if (e == 0)
+		e = move_to_netns(nl, (int)idx, self);
+	if (nl >= 0)
+		close(nl);
+	if (setns(self, CLONE_NEWNET) < 0 && e == 0)
+		e = -errno;
+	close(self);
+	if (e == 0)
+		parked[i] = parked[--nparked];
+	return e;
+}
+
 /* "aa:bb:cc:dd:ee:ff" into 6 bytes. */
 static int parse_mac(const char *s, unsigned char m[6])
 {
@@ -225,6 +308,8 @@ static int configure_link(int fd, int idx, const char *cur, const struct netif_s
 		e = set_link(fd, idx, n->name, 0, 0);
 	if (e == 0)
 		e = set_link(fd, idx, NULL, n->mtu, !n->down);
+	if (e == 0 && n->down)
+		return park(fd, idx, n);
 	for (size_t a = 0; e == 0 && a < n->naddrs; a++)
 		if ((e = add_addr(fd, idx, n->addrs[a])) < 0)
 			snprintf(err, errsz, "network: %s address %s: %s", n->name, n->addrs[a], strerror(-e));
@@ -253,6 +338,17 @@ int netconf_apply(const struct netif_spec *nf, size_t count, char *err, size_t e
 		const struct netif_spec *n = &nf[i];
 		char cur[16];
 		idx[i] = find_by_mac(n->mac, cur);
+		if (idx[i] < 0) {
+			int u = unpark(n->mac);
+			if (u < 0 && u != -ENOENT) {
+				snprintf(err, errsz, "network: standby NIC %s: %s", n->mac, strerror(-u));
+				errno = -u;
+				rc = -1;
+				break;
+			}
+			if (u == 0)
+				idx[i] = find_by_mac(n->mac, cur);
+		}
 		if (idx[i] < 0) {
 			snprintf(err, errsz, "network: no guest interface with MAC %s (for %s)", n->mac, n->name);
 			errno = ENODEV;

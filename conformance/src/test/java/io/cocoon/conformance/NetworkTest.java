@@ -46,9 +46,10 @@ class NetworkTest extends VmTest {
         Files.writeString(conf, """
                 {"cniVersion": "1.0.0", "name": "cocoontest", "plugins": [
                   {"type": "bridge", "bridge": "%s", "isGateway": true, "ipMasq": true,
+                   "dns": {"nameservers": ["%s1"], "search": ["cocoon.test"]},
                    "ipam": {"type": "host-local", "subnet": "%s", "routes": [{"dst": "0.0.0.0/0"}], "dataDir": "%s"}},
                   {"type": "firewall"}]}
-                """.formatted(BRIDGE, subnet, ipam));
+                """.formatted(BRIDGE, prefix, subnet, ipam));
     }
 
     @AfterEach
@@ -139,6 +140,8 @@ class NetworkTest extends VmTest {
         }
         String routes = cocoon.run("exec", "nc1", "ip", "route").out();
         assertTrue(routes.contains("default via " + prefix + "1 dev eth0"), routes);
+        // no engine bind-mounts a resolv.conf here: the CNI result's DNS is the guest's
+        assertEquals("nameserver " + prefix + "1\nsearch cocoon.test\n", cocoon.run("exec", "nc1", "cat", "/etc/resolv.conf").out());
         assertEquals(0, cocoon.run("delete", "--force", "nc1").rc());
         nothingLeft("nc1");
     }
@@ -183,11 +186,11 @@ class NetworkTest extends VmTest {
 
     @Test
     void aNewNamespaceGivesOnlyLoAndNoNamespaceIsRefused() throws Exception {
-        // lo, and the standby NIC an engine's late CNI run (ctr --cni) would be attached to: down
-        Bundle b = bundle("sh", "-c", "ls /sys/class/net; cat /sys/class/net/standby0/operstate");
+        // only lo: the standby NIC an engine's late CNI run (ctr --cni) would attach waits out of sight
+        Bundle b = bundle("sh", "-c", "ls /sys/class/net; ip -o link | wc -l");
         Cocoon.Result r = cocoon.runIn(b.dir(), "run", "lo1");
         assertEquals(0, r.rc(), r::toString);
-        assertEquals("lo\nstandby0\ndown\n", r.out());
+        assertEquals("lo\n1\n", r.out());
         nothingLeft("lo1");
         b.edit(c -> {
             Map<String, Object> linux = Bundle.obj(c, "linux");
@@ -195,6 +198,19 @@ class NetworkTest extends VmTest {
             ns.removeIf(n -> "network".equals(((Map<?, ?>) n).get("type")));
             linux.put("namespaces", ns);
         });
+        Bundle wrong = namedBundle("wrong", "true");
+        wrong.edit(c -> {
+            Map<String, Object> linux = Bundle.obj(c, "linux");
+            List<Object> nss = new ArrayList<>();
+            for (Object n : Bundle.list(linux, "namespaces")) {
+                nss.add("network".equals(((Map<?, ?>) n).get("type")) ? Map.of("type", "network", "path", "/proc/self/ns/ipc") : n);
+            }
+            linux.put("namespaces", nss);
+        });
+        Cocoon.Result kind = cocoon.runIn(wrong.dir(), "create", "kind1");
+        assertEquals(1, kind.rc(), kind::toString);
+        assertEquals("linux.namespaces[1].path: /proc/self/ns/ipc is a namespace of kind ipc, not net (type network)", kind.err().strip());
+        assertFalse(Files.exists(cocoon.root().resolve("kind1")));
         long t0 = System.nanoTime();
         Cocoon.Result host = cocoon.runIn(b.dir(), "run", "host1");
         assertEquals(1, host.rc(), host::toString);

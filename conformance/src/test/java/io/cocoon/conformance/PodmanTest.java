@@ -91,11 +91,16 @@ class PodmanTest {
     }
 
     @Test
-    void networkNoneAndDefaultNetwork() {
-        assertEquals("none-ok\n", podman("run", "--rm", "--network", "none", "localhost/busybox", "echo", "none-ok").out());
-        Cocoon.Result bridge = podman("run", "--rm", "localhost/busybox", "echo", "bridge-ok");
+    void networkNoneDefaultAndHost() {
+        assertEquals("lo\n", podman("run", "--rm", "--network", "none", "localhost/busybox", "ls", "/sys/class/net").out(),
+                "--network none: only lo in the guest");
+        Cocoon.Result bridge = podman("run", "--rm", "localhost/busybox", "ls", "/sys/class/net");
         assertEquals(0, bridge.rc(), bridge::toString);
-        assertEquals("bridge-ok\n", bridge.out());
+        assertEquals("eth0\nlo\n", bridge.out());
+        // a VM cannot share the host's network: refused in one line, not a silent lo-only guest
+        Cocoon.Result host = podman("run", "--rm", "--network", "host", "localhost/busybox", "true");
+        assertTrue(host.rc() != 0, host::toString);
+        assertTrue(host.err().contains("no network namespace"), host::toString);
     }
 
     @Test

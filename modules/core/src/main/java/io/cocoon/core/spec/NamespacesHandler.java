@@ -24,7 +24,7 @@ public final class NamespacesHandler implements SpecHandler {
         String kind = NamespaceFiles.kind(p);
         if (kind == null) throw new SpecException(path + ".path", ns.path() + " is not a namespace");
         if (!kind.equals(want)) {
-            throw new SpecException(path + ".path", ns.path() + " is a " + kind + " namespace, not " + want + " (type " + ns.type() + ")");
+            throw new SpecException(path + ".path", ns.path() + " is a namespace of kind " + kind + ", not " + want + " (type " + ns.type() + ")");
         }
     }
 

@@ -35,7 +35,7 @@ class NamespacesHandlerTest {
     @Test
     void aPathMustBeANamespaceOfTheEntrysType() {
         SpecException e = assertThrows(SpecException.class, () -> apply("'namespaces': [{'type': 'cgroup', 'path': '/proc/self/ns/ipc'}]"));
-        assertEquals("linux.namespaces[0].path: /proc/self/ns/ipc is a ipc namespace, not cgroup (type cgroup)", e.getMessage());
+        assertEquals("linux.namespaces[0].path: /proc/self/ns/ipc is a namespace of kind ipc, not cgroup (type cgroup)", e.getMessage());
         e = assertThrows(SpecException.class, () -> apply("'namespaces': [{'type': 'network', 'path': '/nonexistent/netns'}]"));
         assertEquals("linux.namespaces[0].path: /nonexistent/netns does not exist", e.getMessage());
         e = assertThrows(SpecException.class, () -> apply("'namespaces': [{'type': 'network', 'path': '/etc/hostname'}]"));
