@@ -130,6 +130,32 @@ static void loopback_up(void)
 		close(s);
 }
 
+/*
+ * cocoon.probe=net:MAC,CIDR: the network bench's bare boot (bench/network). The NIC with
+ * this MAC becomes eth0 with this address, then the guest idles: the kernel answers ping.
+ */
+static void probe_net(char *arg)
+{
+	char *comma = strchr(arg, ',');
+	if (!comma) {
+		log_warn("cocoon.probe=net:MAC,CIDR: no CIDR");
+		agent_exit_or_reboot();
+	}
+	*comma = 0;
+	char *addrs[] = {comma + 1, NULL};
+	struct netif_spec n = {.name = "eth0", .mac = arg, .mtu = 1500, .addrs = addrs, .naddrs = 1};
+	char err[256];
+	if (netconf_apply(&n, 1, err, sizeof(err)) < 0) {
+		log_warn("probe: %s", err);
+		agent_exit_or_reboot();
+	}
+	static const char msg[] = "cocoon-agent: probe: eth0 up\n";
+	ssize_t w = write(2, msg, sizeof(msg) - 1);
+	(void)w;
+	for (;;)
+		pause();
+}
+
 /* cocoon.channel=, cocoon.debug= and cocoon.probe= from /proc/cmdline */
 static void parse_cmdline(char *channel, size_t sz)
 {
@@ -144,6 +170,8 @@ static void parse_cmdline(char *channel, size_t sz)
 			log_debug_enabled = 1;
 		else if (!strcmp(tok, "cocoon.probe=1"))
 			probe = 1;
+		else if (!strncmp(tok, "cocoon.probe=net:", 17))
+			probe_net(tok + 17);
 	}
 	if (probe) { /* the host only checks that the guest reaches init */
 		static const char msg[] = "cocoon-agent: probe: init reached, powering off\n";

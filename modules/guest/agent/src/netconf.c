@@ -295,7 +295,21 @@ static int set_mac(int fd, int idx, const char *mac)
 	return nl_talk(fd, &r);
 }
 
-/* One interface: down, MAC, name, MTU, up, addresses. Returns 0 or a negative errno. */
+static void notify_peers(const char *ifname)
+{
+	static const char *const knob[] = {"/proc/sys/net/ipv4/conf/%s/arp_notify", "/proc/sys/net/ipv6/conf/%s/ndisc_notify"};
+	for (size_t i = 0; i < 2; i++) {
+		char path[96];
+		snprintf(path, sizeof(path), knob[i], ifname);
+		int f = open(path, O_WRONLY | O_CLOEXEC);
+		if (f < 0 || write(f, "1", 1) != 1)
+			log_dbg("network: %s: %s", path, strerror(errno));
+		if (f >= 0)
+			close(f);
+	}
+}
+
+/* One interface: down, MAC, name, MTU, addresses, up. Returns 0 or a negative errno. */
 static int configure_link(int fd, int idx, const char *cur, const struct netif_spec *n, char *err, size_t errsz)
 {
 	int e = 0;
@@ -306,13 +320,22 @@ static int configure_link(int fd, int idx, const char *cur, const struct netif_s
 		snprintf(err, errsz, "network: %s: MAC %s: %s", n->name, n->new_mac, strerror(-e));
 	if (e == 0 && strcmp(cur, n->name))
 		e = set_link(fd, idx, n->name, 0, 0);
-	if (e == 0)
-		e = set_link(fd, idx, NULL, n->mtu, !n->down);
-	if (e == 0 && n->down)
-		return park(fd, idx, n);
+	if (e == 0 && n->down) {
+		e = set_link(fd, idx, NULL, n->mtu, 0);
+		return e == 0 ? park(fd, idx, n) : e;
+	}
+	/*
+	 * Announce the addresses when the link comes up (a gratuitous ARP, an unsolicited NA): a
+	 * peer still holding the MAC of an earlier container at this address (a reused IPAM lease)
+	 * would otherwise keep sending to it until its neighbour entry expires, for up to a minute.
+	 * So the addresses go on first, and the link comes up last.
+	 */
+	notify_peers(n->name);
 	for (size_t a = 0; e == 0 && a < n->naddrs; a++)
 		if ((e = add_addr(fd, idx, n->addrs[a])) < 0)
 			snprintf(err, errsz, "network: %s address %s: %s", n->name, n->addrs[a], strerror(-e));
+	if (e == 0)
+		e = set_link(fd, idx, NULL, n->mtu, 1);
 	return e;
 }
 

@@ -80,11 +80,16 @@ public final class CniBridge implements NetworkProvider {
         String netns = r.netnsPath();
         Cni.Network cni = network(r);
         if (netns == null) {
-            netns = "/run/netns/cocoon-" + shortId(r.containerId());
-            st.put("netns", netns);
-            st.put("created", true);
-            save(stateFile, st);
+            netns = "/run/netns/cocoon-" + shortId(r.stateDir().toAbsolutePath().toString()); // unique per root and id
+            if (Files.exists(Path.of(netns))) {
+                // a leftover of this root and id that nothing removed: not ours to reuse or delete
+                throw new CocoonException("cni-bridge: network namespace " + netns + " already exists (left by a crashed"
+                        + " container of this id? ip netns del " + Path.of(netns).getFileName() + ")");
+            }
             Commands.check(List.of("ip", "netns", "add", Path.of(netns).getFileName().toString()));
+            st.put("netns", netns);
+            st.put("created", true); // only now: teardown deletes what this container made, never another's
+            save(stateFile, st);
             if (cni == null) return standby(netns, stateFile, st);
             Commands.batch(netns, "ip", List.of("link set lo up"));
         } else {
