@@ -172,7 +172,7 @@ class CliBasicsTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void featuresNameTheFourPlugins() {
+    void featuresNameThePlugins() {
         Cocoon.Result r = cocoon().run("features");
         assertEquals(0, r.rc(), r::toString);
         Map<String, Object> f = Json.parseObject(r.out());
@@ -181,7 +181,7 @@ class CliBasicsTest {
         assertTrue(String.valueOf(ann.get("io.cocoon.plugins.hypervisor")).contains("qemu-lite"));
         assertTrue(String.valueOf(ann.get("io.cocoon.plugins.hypervisor")).contains("xen-xl"));
         assertEquals("cni-bridge", ann.get("io.cocoon.plugins.network"));
-        assertEquals("9p-workload", ann.get("io.cocoon.plugins.storage"));
+        assertEquals("9p-workload,block", ann.get("io.cocoon.plugins.storage"));
     }
 
     @Test

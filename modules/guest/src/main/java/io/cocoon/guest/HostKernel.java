@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 public final class HostKernel {
     /** What the agent loads, roots of the dependency closure; built-in ones are simply absent. */
     static final List<String> MODULES = List.of("virtio", "virtio_ring", "virtio_mmio", "virtio_console", "netfs",
-            "fscache", "9pnet", "9pnet_virtio", "9p", "overlay");
+            "fscache", "9pnet", "9pnet_virtio", "9p", "overlay", "virtio_net", "virtio_blk", "ext4");
     private static final byte[] XZ = {(byte) 0xFD, '7', 'z', 'X', 'Z', 0};
     private static final byte[] GZIP = {0x1F, (byte) 0x8B, 0x08};
 

@@ -190,6 +190,14 @@ public final class Monitor {
         }
     }
 
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static long nowNanos() {
         java.time.Instant now = java.time.Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
@@ -198,6 +206,8 @@ public final class Monitor {
     private CocoonException bootFailure(String what, String detail) {
         String where = launch.vm().consoleLog() == null ? "" : "; guest console: " + launch.vm().consoleLog();
         String hvlog = launch.vm().hypervisorLog() == null ? "" : ", hypervisor log: " + launch.vm().hypervisorLog();
+        // a hypervisor that refuses its arguments closes the channel a moment before it exits
+        for (int i = 0; i < 50 && vm != null && vm.isAlive(); i++) sleep(20);
         if (vm != null && !vm.isAlive()) {
             // the hypervisor's own words first: they name the cause (a bad device, a missing file)
             String said = hypervisorSaid();
