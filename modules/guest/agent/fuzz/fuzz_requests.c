@@ -82,12 +82,27 @@ int read_file(const char *path, char *buf, size_t sz)
 	return 0;
 }
 
-void info_ps(uint32_t req) { channel_send(MSG_OK, req, NULL, 0); }
-void info_stats(uint32_t req) { channel_send(MSG_OK, req, NULL, 0); }
+void info_ps(uint32_t req, const char *cg) { (void)cg; channel_send(MSG_OK, req, NULL, 0); }
+void info_stats(uint32_t req, const char *cg) { (void)cg; channel_send(MSG_OK, req, NULL, 0); }
 
-size_t cg_pids(pid_t **out)
+size_t cg_pids(const char *cg, pid_t **out)
 {
+	(void)cg;
 	*out = NULL;
+	return 0;
+}
+
+int cg_freeze(const char *cg, int frozen, char *err, size_t errsz)
+{
+	(void)err;
+	(void)errsz;
+	FUZZ_CHECK(cg[0] && (frozen == 0 || frozen == 1), "freeze %d of cgroup '%s'", frozen, cg);
+	return 0;
+}
+
+int write_file(const char *path, const char *s)
+{
+	FUZZ_CHECK(strstr(path, "/sys/fs/cgroup/"), "write of %s to %s", s, path);
 	return 0;
 }
 
@@ -123,27 +138,28 @@ int devcg_load(const struct container_spec *cs, char *err, size_t errsz)
 	return -1;
 }
 
-int cg_create(const char *path, const struct container_spec *cs, char *err, size_t errsz)
+int cg_create(struct ctr *c, const struct container_spec *cs, char *err, size_t errsz)
 {
 	(void)cs;
 	(void)err;
 	(void)errsz;
-	snprintf(A.cgroup, sizeof(A.cgroup), "%s", path);
+	snprintf(c->cgroup, sizeof(c->cgroup), "%s-%u", A.cgroup_base, c->k);
 	return 0;
 }
 
-int cg_write(const char *file, const char *val, char *err, size_t errsz)
+int cg_write(const char *cg, const char *file, const char *val, char *err, size_t errsz)
 {
 	(void)err;
 	(void)errsz;
-	FUZZ_CHECK(A.cgroup[0], "cgroup write without a cgroup");
+	FUZZ_CHECK(cg[0], "cgroup write without a cgroup");
 	FUZZ_CHECK(!strcmp(file, "cpu.max") || !strcmp(file, "cpu.weight"), "write to %s", file);
 	FUZZ_CHECK(strlen(val) <= 64, "cgroup value of %zu bytes", strlen(val));
 	return 0;
 }
 
-int cg_set_limit(const char *file, uint64_t v, char *err, size_t errsz)
+int cg_set_limit(const char *cg, const char *file, uint64_t v, char *err, size_t errsz)
 {
+	(void)cg;
 	(void)v;
 	(void)err;
 	(void)errsz;
@@ -165,7 +181,8 @@ struct proc *proc_spawn(uint32_t id, uint32_t req, const struct proc_spec *ps, c
 			char *err, size_t errsz, int *eno)
 {
 	FUZZ_CHECK(req == cur.id, "spawn for request %u while handling %u", req, cur.id);
-	FUZZ_CHECK((id == 1) == (cs != NULL), "spawn of process %u with%s a container spec", id, cs ? "" : "out");
+	FUZZ_CHECK(IS_INIT(id) == (cs != NULL), "spawn of process %u with%s a container spec", id, cs ? "" : "out");
+	FUZZ_CHECK(CTR_OF(id) == CTR_OF(req), "spawn of process %u for request %u of another container", id, req);
 	check_proc(ps);
 	if (!strcmp(ps->argv[0], "fail") || nprocs == sizeof(procs) / sizeof(procs[0])) {
 		snprintf(err, errsz, "spawn refused");
@@ -176,7 +193,7 @@ struct proc *proc_spawn(uint32_t id, uint32_t req, const struct proc_spec *ps, c
 	memset(p, 0, sizeof(*p));
 	p->id = id;
 	p->pid = (pid_t)(1000 + nprocs);
-	p->state = id == 1 ? P_CREATED : P_RUNNING;
+	p->state = IS_INIT(id) ? P_CREATED : P_RUNNING;
 	p->terminal = ps->terminal;
 	p->out[0].ev.fd = p->out[1].ev.fd = p->in.fd = -1; /* RESIZE then answers ENOTTY */
 	p->next = A.procs; /* SHUTDOWN's kill_all walks the table */

@@ -27,6 +27,32 @@ struct evsrc {
 void loop_set(struct evsrc *src, uint32_t events);
 int64_t now_ms(void);
 
+/* ---- the containers of the VM: one, or a pod's sandbox and its members ----
+ * A frame's id carries its container: id >> CTR_SHIFT (0 = the first container, a pod's
+ * sandbox). The host's pod proxy puts a member's request and process ids in the member's range,
+ * so each member's monitor speaks the one-container protocol (init 1, execs 2, 3, ...) and the
+ * agent scopes every request (START, EXEC, SIGNAL ALL, PS, STATS, UPDATE, FREEZE) to the
+ * container of its id. Process ids in payloads (PROC_ID) are local to that container. */
+#define CTR_SHIFT 20
+#define CTR_MASK ((1u << CTR_SHIFT) - 1)
+#define CTR_OF(id) ((uint32_t)(id) >> CTR_SHIFT)
+#define CTR_ID(k, local) (((uint32_t)(k) << CTR_SHIFT) | ((uint32_t)(local) & CTR_MASK))
+#define IS_INIT(id) (((id) & CTR_MASK) == 1)
+#define CTR_SLOTS 64
+
+struct ctr {
+	int used;          /* CREATE in progress or done, until the init is gone */
+	uint32_t k;        /* the container's number */
+	char cgroup[256];  /* its guest cgroup dir, "" = none */
+	int devcg_fd;      /* its device cgroup program, loaded, not yet attached (-1) */
+};
+
+/* ctrtab.c */
+struct ctr *ctr_find(uint32_t k);  /* the live container k, or NULL */
+struct ctr *ctr_claim(uint32_t k); /* a slot for a new container k, NULL when all are taken */
+void ctr_init_gone(uint32_t k);    /* its init has exited: kill the rest, remove the cgroup, free the slot */
+const char *ctr_cgroup(uint32_t k); /* its cgroup dir, "" when none */
+
 /* ---- processes ---- */
 enum proc_state {
 	P_SETUP,   /* forked, waiting for the child's setup result on the sync socket */
@@ -46,7 +72,7 @@ struct ostream {
 struct proc {
 	struct proc *next;
 	int dead;        /* freed; kept until the current epoll batch is done */
-	uint32_t id;      /* host-chosen process id (1 = container init) */
+	uint32_t id;      /* CTR_ID(container, host-chosen local id); local 1 = the container's init */
 	pid_t pid;        /* guest pid */
 	enum proc_state state;
 	int terminal, has_stdin;
@@ -72,14 +98,12 @@ struct agent {
 	struct proc *procs;
 	uint32_t *used_ids;     /* exec process ids seen (never reused) */
 	size_t nused;
-	int container;          /* a container has been created (one per agent) */
-	char cgroup[256];       /* container cgroup dir, "" = none */
-	char cgroup_base[256];  /* where to create it ("" = no cgroups) */
+	struct ctr ctrs[CTR_SLOTS];
+	char cgroup_base[256];  /* container 0's cgroup, and the prefix of the others' ("" = no cgroups) */
 	int pid1;               /* running as the VM's init */
 	int once;               /* host-test: exit when the connection closes */
 	int self_pidns;         /* fd of the agent's own pid namespace */
 	int cap_last;           /* /proc/sys/kernel/cap_last_cap */
-	int devcg_fd;           /* the container's device cgroup program, loaded, not yet attached (-1) */
 	int64_t shutdown_at;    /* SHUTDOWN: SIGKILL deadline (0 = not shutting down) */
 	int shutdown_phase;
 };
@@ -116,6 +140,8 @@ struct child_args {
 	int tty;                         /* pty slave, or -1 */
 	int in_fd, out_fd, err_fd;       /* stdio without a terminal */
 	int ns_fd[4];                    /* exec: cgroup, ipc, uts, mnt of the init (-1 = same) */
+	int join_fd[2];                  /* init of a pod member: ipc, uts of the sandbox's init (-1 = none) */
+	const char *cgroup;              /* the container's cgroup, "" = none */
 	int root_fd;                     /* exec: /proc/<init>/root */
 };
 void child_main(const struct child_args *a) __attribute__((noreturn));
@@ -141,11 +167,14 @@ void reaper_reap(void);
 
 /* cgroup.c */
 int cg_init_root(void);
-int cg_create(const char *path, const struct container_spec *cs, char *err, size_t errsz);
+int cg_create(struct ctr *c, const struct container_spec *cs, char *err, size_t errsz);
 int cg_join_self(const char *path);
-int cg_write(const char *file, const char *val, char *err, size_t errsz);
-int cg_set_limit(const char *file, uint64_t v, char *err, size_t errsz);
-size_t cg_pids(pid_t **out);
+int cg_write(const char *cg, const char *file, const char *val, char *err, size_t errsz);
+int cg_set_limit(const char *cg, const char *file, uint64_t v, char *err, size_t errsz);
+/* The processes of cgroup cg ("" = the agent's processes and their descendants). */
+size_t cg_pids(const char *cg, pid_t **out);
+/* FREEZE/THAW: cgroup.freeze, waiting (bounded) for cgroup.events to say so. */
+int cg_freeze(const char *cg, int frozen, char *err, size_t errsz);
 
 /* devices.c */
 int devices_create(const struct container_spec *cs, const char *root, char *err, size_t errsz);
@@ -160,8 +189,8 @@ int netconf_apply(const struct netif_spec *nf, size_t count, char *err, size_t e
 int shares_mount(const struct container_spec *cs, char *err, size_t errsz);
 
 /* info.c */
-void info_ps(uint32_t req);
-void info_stats(uint32_t req);
+void info_ps(uint32_t req, const char *cg);
+void info_stats(uint32_t req, const char *cg);
 int read_file(const char *path, char *buf, size_t sz);
 int write_file(const char *path, const char *s);
 

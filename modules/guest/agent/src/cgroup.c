@@ -3,7 +3,8 @@
  *
  * In the VM the agent mounts cgroup2 at /sys/fs/cgroup, enables the cpu,
  * memory and pids controllers for its children and puts the container
- * (init and every exec'd process) into /sys/fs/cgroup/cocoon. That cgroup
+ * (init and every exec'd process) into /sys/fs/cgroup/cocoon (a pod
+ * member k into /sys/fs/cgroup/cocoon-k). That cgroup
  * is what SIGNAL ALL, PS and STATS look at, and where CGROUP_MEMORY_MAX /
  * CGROUP_PIDS_MAX apply (and UPDATE's cpu.max / cpu.weight). In host-test mode a cgroup2 directory can be given
  * with --cgroup; without one, "the container's processes" are the agent's
@@ -34,10 +35,10 @@ int cg_init_root(void)
 	return 0;
 }
 
-int cg_write(const char *file, const char *val, char *err, size_t errsz)
+int cg_write(const char *cg, const char *file, const char *val, char *err, size_t errsz)
 {
 	char path[300];
-	snprintf(path, sizeof(path), "%s/%s", A.cgroup, file);
+	snprintf(path, sizeof(path), "%s/%s", cg, file);
 	if (write_file(path, val) < 0) {
 		snprintf(err, errsz, "cgroup: write %s to %s: %s", val, path, strerror(errno));
 		return -1;
@@ -46,28 +47,55 @@ int cg_write(const char *file, const char *val, char *err, size_t errsz)
 }
 
 /* 0 and 2^64-1 both mean "no limit". */
-int cg_set_limit(const char *file, uint64_t v, char *err, size_t errsz)
+int cg_set_limit(const char *cg, const char *file, uint64_t v, char *err, size_t errsz)
 {
 	char val[32];
 	if (v == 0 || v == UINT64_MAX)
 		snprintf(val, sizeof(val), "max");
 	else
 		snprintf(val, sizeof(val), "%" PRIu64, v);
-	return cg_write(file, val, err, errsz);
+	return cg_write(cg, file, val, err, errsz);
 }
 
-int cg_create(const char *path, const struct container_spec *cs, char *err, size_t errsz)
+int cg_create(struct ctr *c, const struct container_spec *cs, char *err, size_t errsz)
 {
+	char path[300];
+	if (c->k == 0)
+		snprintf(path, sizeof(path), "%s", A.cgroup_base);
+	else
+		snprintf(path, sizeof(path), "%s-%u", A.cgroup_base, c->k);
+	if (strlen(path) >= sizeof(c->cgroup)) {
+		snprintf(err, errsz, "cgroup: %s: path too long", path);
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
 		snprintf(err, errsz, "cgroup: mkdir %s: %s", path, strerror(errno));
 		return -1;
 	}
-	snprintf(A.cgroup, sizeof(A.cgroup), "%s", path);
-	if (cs->has_mem_max && cg_set_limit("memory.max", cs->mem_max, err, errsz) < 0)
+	snprintf(c->cgroup, sizeof(c->cgroup), "%s", path);
+	if (cs->has_mem_max && cg_set_limit(c->cgroup, "memory.max", cs->mem_max, err, errsz) < 0)
 		return -1;
-	if (cs->has_pids_max && cg_set_limit("pids.max", cs->pids_max, err, errsz) < 0)
+	if (cs->has_pids_max && cg_set_limit(c->cgroup, "pids.max", cs->pids_max, err, errsz) < 0)
 		return -1;
 	return 0;
+}
+
+int cg_freeze(const char *cg, int frozen, char *err, size_t errsz)
+{
+	if (cg_write(cg, "cgroup.freeze", frozen ? "1" : "0", err, errsz) < 0)
+		return -1;
+	char path[300], buf[256], want[16];
+	snprintf(path, sizeof(path), "%s/cgroup.events", cg);
+	snprintf(want, sizeof(want), "frozen %d", frozen);
+	for (int i = 0; i < 200; i++) { /* 2 s: a task in an uninterruptible sleep delays the freeze */
+		if (read_file(path, buf, sizeof(buf)) == 0 && strstr(buf, want))
+			return 0;
+		usleep(10000);
+	}
+	snprintf(err, errsz, "cgroup: %s did not become \"%s\" within 2 s", path, want);
+	errno = ETIMEDOUT;
+	return -1;
 }
 
 int cg_join_self(const char *path)
@@ -125,13 +153,13 @@ static size_t descendants(pid_t **out)
 	return n;
 }
 
-size_t cg_pids(pid_t **out)
+size_t cg_pids(const char *cg, pid_t **out)
 {
 	*out = NULL;
-	if (!A.cgroup[0])
+	if (!cg[0])
 		return descendants(out);
 	char path[300];
-	snprintf(path, sizeof(path), "%s/cgroup.procs", A.cgroup);
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return 0;

@@ -21,6 +21,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -308,9 +309,10 @@ int container_setup(const struct container_spec *cs, char *err, size_t errsz)
 	for (size_t i = 0; i < cs->nreadonly; i++)
 		if (readonly_path(cs->readonly[i]) < 0)
 			return -1;
-	if (cs->hostname && sethostname(cs->hostname, strlen(cs->hostname)) < 0)
+	/* a pod member shares the sandbox's UTS namespace: its hostname is the pod's */
+	if (cs->hostname && !(cs->join_ns & CLONE_NEWUTS) && sethostname(cs->hostname, strlen(cs->hostname)) < 0)
 		return fail("sethostname %s: %s", cs->hostname, strerror(errno));
-	if (cs->domainname && setdomainname(cs->domainname, strlen(cs->domainname)) < 0)
+	if (cs->domainname && !(cs->join_ns & CLONE_NEWUTS) && setdomainname(cs->domainname, strlen(cs->domainname)) < 0)
 		return fail("setdomainname %s: %s", cs->domainname, strerror(errno));
 	for (size_t i = 0; i < cs->nsysctls; i++)
 		if (set_sysctl(cs->sysctls[i]) < 0)

@@ -98,10 +98,10 @@ static void add_proc(struct tbuf *b, pid_t pid)
 	tb_end(b, mark);
 }
 
-void info_ps(uint32_t req)
+void info_ps(uint32_t req, const char *cg)
 {
 	pid_t *pids;
-	size_t n = cg_pids(&pids);
+	size_t n = cg_pids(cg, &pids);
 	struct tbuf b;
 	tb_init(&b);
 	for (size_t i = 0; i < n && b.len < FRAME_MAX_PAYLOAD - 16384; i++)
@@ -124,11 +124,11 @@ static uint64_t keyed(const char *text, const char *key)
 	return 0;
 }
 
-static uint64_t cg_value(const char *file, int *present)
+static uint64_t cg_value(const char *cg, const char *file, int *present)
 {
 	char path[300], buf[64];
-	snprintf(path, sizeof(path), "%s/%s", A.cgroup, file);
-	if (!A.cgroup[0] || read_file(path, buf, sizeof(buf)) < 0) {
+	snprintf(path, sizeof(path), "%s/%s", cg, file);
+	if (!cg[0] || read_file(path, buf, sizeof(buf)) < 0) {
 		if (present)
 			*present = 0;
 		return 0;
@@ -138,19 +138,19 @@ static uint64_t cg_value(const char *file, int *present)
 	return strtoull(buf, NULL, 10);
 }
 
-void info_stats(uint32_t req)
+void info_stats(uint32_t req, const char *cg)
 {
 	static char buf[8192];
 	char path[300];
 	uint64_t usage = 0, user = 0, sys = 0, cache = 0;
-	if (A.cgroup[0]) {
-		snprintf(path, sizeof(path), "%s/cpu.stat", A.cgroup);
+	if (cg[0]) {
+		snprintf(path, sizeof(path), "%s/cpu.stat", cg);
 		if (read_file(path, buf, sizeof(buf)) == 0) {
 			usage = keyed(buf, "usage_usec") * 1000;
 			user = keyed(buf, "user_usec") * 1000;
 			sys = keyed(buf, "system_usec") * 1000;
 		}
-		snprintf(path, sizeof(path), "%s/memory.stat", A.cgroup);
+		snprintf(path, sizeof(path), "%s/memory.stat", cg);
 		if (read_file(path, buf, sizeof(buf)) == 0)
 			cache = keyed(buf, "file");
 	}
@@ -160,14 +160,14 @@ void info_stats(uint32_t req)
 		avail = keyed(buf, "MemAvailable") * 1024;
 	}
 	int limited = 0;
-	uint64_t limit = cg_value("memory.max", &limited);
+	uint64_t limit = cg_value(cg, "memory.max", &limited);
 	if (!limited || limit > total)
 		limit = total;
 	int have_pids = 1;
-	uint64_t npids = cg_value("pids.current", &have_pids);
+	uint64_t npids = cg_value(cg, "pids.current", &have_pids);
 	if (!have_pids) { /* no pids controller: count the processes */
 		pid_t *pids;
-		npids = cg_pids(&pids);
+		npids = cg_pids(cg, &pids);
 		free(pids);
 	}
 	struct tbuf b;
@@ -175,7 +175,7 @@ void info_stats(uint32_t req)
 	tb_u64(&b, TAG_CPU_NS, usage);
 	tb_u64(&b, TAG_CPU_USER_NS, user);
 	tb_u64(&b, TAG_CPU_SYSTEM_NS, sys);
-	tb_u64(&b, TAG_MEM_USAGE, cg_value("memory.current", NULL));
+	tb_u64(&b, TAG_MEM_USAGE, cg_value(cg, "memory.current", NULL));
 	tb_u64(&b, TAG_MEM_LIMIT, limit);
 	tb_u64(&b, TAG_MEM_CACHE, cache);
 	tb_u64(&b, TAG_PIDS, npids);

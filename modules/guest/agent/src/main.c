@@ -38,7 +38,7 @@
 #include "channel.h"
 #include "log.h"
 
-struct agent A = {.self_pidns = -1, .cap_last = 40, .devcg_fd = -1};
+struct agent A = {.self_pidns = -1, .cap_last = 40};
 static int epfd = -1;
 
 int64_t now_ms(void)
@@ -66,8 +66,9 @@ void agent_exit_or_reboot(void)
 		kill_all(SIGKILL);
 		for (int i = 0; i < 100 && waitpid(-1, NULL, WNOHANG) >= 0; i++)
 			usleep(10000);
-		if (A.cgroup[0])
-			rmdir(A.cgroup);
+		for (int i = 0; i < CTR_SLOTS; i++)
+			if (A.ctrs[i].used && A.ctrs[i].cgroup[0])
+				rmdir(A.ctrs[i].cgroup);
 		exit(0);
 	}
 	sync();

@@ -293,8 +293,8 @@ void child_main(const struct child_args *a)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
 
-	if (A.cgroup[0] && cg_join_self(A.cgroup) < 0)
-		die(errno, "joining cgroup %s: %s", A.cgroup, strerror(errno));
+	if (a->cgroup[0] && cg_join_self(a->cgroup) < 0)
+		die(errno, "joining cgroup %s: %s", a->cgroup, strerror(errno));
 	if (ps->has_oom) {
 		char v[16];
 		snprintf(v, sizeof(v), "%d", ps->oom_score_adj);
@@ -303,6 +303,10 @@ void child_main(const struct child_args *a)
 	}
 	if (a->cs) {
 		char err[512];
+		static const int jt[2] = {CLONE_NEWIPC, CLONE_NEWUTS};
+		for (int i = 0; i < 2; i++)
+			if (a->join_fd[i] >= 0 && setns(a->join_fd[i], jt[i]) < 0)
+				die(errno, "joining the sandbox's %s namespace: %s", i ? "uts" : "ipc", strerror(errno));
 		/* a new cgroup namespace is rooted at the cgroup joined above */
 		if ((a->cs->namespaces & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 			die(errno, "unshare cgroup namespace: %s", strerror(errno));

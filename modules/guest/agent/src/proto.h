@@ -38,6 +38,8 @@
 #define MSG_PING 0x000B
 #define MSG_UPDATE 0x000C
 #define MSG_NETCONF 0x000D /* NETIF fields, repeated: configure now */
+#define MSG_FREEZE 0x000E  /* freeze the container's cgroup (a pod member's pause) */
+#define MSG_THAW 0x000F
 /* Host -> agent, no reply. */
 #define MSG_STDIN 0x0100
 #define MSG_CREDIT 0x0101
@@ -111,6 +113,7 @@
  * agent's network namespace; a small file made in a tmpfs and bound at PATH. */
 #define TAG_NETIF 0x0020
 #define TAG_FILE 0x0021
+#define TAG_JOIN_NS 0x0022 /* CREATE: u32 clone flags (IPC, UTS, PID) to join from container 0's init */
 /* HELLO reply, repeated: an extension served beyond version 1 (net, files, devices, shares). */
 #define TAG_EXTENSION 0x00A3
 

@@ -65,13 +65,17 @@ static int field_u32(uint32_t id, const uint8_t *p, uint32_t len, uint16_t tag, 
 	return 1;
 }
 
-/* The process named by PROC_ID, or NULL after replying ESRCH/EINVAL. */
+/* The process named by PROC_ID (local to the request's container), or NULL after replying ESRCH/EINVAL. */
 static struct proc *target(uint32_t id, const uint8_t *p, uint32_t len, const char *req)
 {
 	uint32_t pid;
 	if (field_u32(id, p, len, TAG_PROC_ID, "PROC_ID", 1, &pid) < 0)
 		return NULL;
-	struct proc *pr = proc_find(pid);
+	if (pid > CTR_MASK) {
+		reply_error(id, EINVAL, "PROC_ID: %u is beyond a container's range", pid);
+		return NULL;
+	}
+	struct proc *pr = proc_find(CTR_ID(CTR_OF(id), pid));
 	if (!pr || pr->reaped || pr->state == P_FAILED) {
 		reply_error(id, ESRCH, "%s: process %u does not exist or has exited", req, pid);
 		return NULL;
@@ -109,7 +113,7 @@ static void do_hello(uint32_t id, const uint8_t *p, uint32_t len)
 	tb_str(&b, TAG_KERNEL, u.release);
 	tb_u64(&b, TAG_BOOT_MS, boot_ms);
 	/* what this agent serves beyond protocol version 1: the host checks before using it */
-	static const char *const ext[] = {"shares", "devices", "net", "files", "netconf"};
+	static const char *const ext[] = {"shares", "devices", "net", "files", "netconf", "pods"};
 	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
 		tb_str(&b, TAG_EXTENSION, ext[i]);
 	channel_send(MSG_OK, id, b.data, b.len);
@@ -120,16 +124,27 @@ static void do_hello(uint32_t id, const uint8_t *p, uint32_t len)
 
 static void do_create(uint32_t id, const uint8_t *p, uint32_t len)
 {
-	if (A.container) {
-		reply_error(id, EEXIST, "CREATE: this agent already has a container (one per VM)");
+	uint32_t k = CTR_OF(id);
+	if (ctr_find(k)) {
+		reply_error(id, EEXIST, "CREATE: container %u already exists in this VM", k);
 		return;
 	}
 	struct arena ar = {0};
 	struct container_spec cs;
+	struct ctr *c = NULL;
 	char err[512];
 	int eno = EINVAL;
 	if (spec_decode_container(p, len, &ar, &cs, err, sizeof(err)) < 0) {
 		reply_error(id, EINVAL, "%s", err);
+		goto out;
+	}
+	if (cs.join_ns && (k == 0 || !proc_find(CTR_ID(0, 1)) || proc_find(CTR_ID(0, 1))->reaped)) {
+		reply_error(id, ESRCH, "CREATE: %s", k == 0 ? "the first container of a VM has no sandbox to join"
+								   : "the pod's sandbox container is not running");
+		goto out;
+	}
+	if (!(c = ctr_claim(k))) {
+		reply_error(id, ENOSPC, "CREATE: %d containers in this VM already", CTR_SLOTS);
 		goto out;
 	}
 	if (netconf_apply(cs.netifs, cs.nnetifs, err, sizeof(err)) < 0) {
@@ -140,31 +155,30 @@ static void do_create(uint32_t id, const uint8_t *p, uint32_t len)
 		reply_error(id, errno ? errno : EIO, "%s", err);
 		goto out;
 	}
-	A.cgroup[0] = 0;
-	if (A.cgroup_base[0] && cg_create(A.cgroup_base, &cs, err, sizeof(err)) < 0) {
+	if (A.cgroup_base[0] && cg_create(c, &cs, err, sizeof(err)) < 0) {
 		reply_error(id, errno, "%s", err);
 		goto out;
 	}
-	if (A.devcg_fd >= 0)
-		close(A.devcg_fd);
-	A.devcg_fd = A.cgroup[0] ? devcg_load(&cs, err, sizeof(err)) : -1;
-	if (A.devcg_fd == -2) {
-		A.devcg_fd = -1;
+	c->devcg_fd = c->cgroup[0] ? devcg_load(&cs, err, sizeof(err)) : -1;
+	if (c->devcg_fd == -2) {
+		c->devcg_fd = -1;
 		reply_error(id, EINVAL, "%s", err);
 		goto out;
 	}
-	if (!proc_spawn(1, id, &cs.process, &cs, err, sizeof(err), &eno)) {
+	if (!proc_spawn(CTR_ID(k, 1), id, &cs.process, &cs, err, sizeof(err), &eno)) {
 		reply_error(id, eno, "%s", err);
 		goto out;
 	}
-	A.container = 1; /* reset by process.c if the setup fails */
+	c = NULL; /* the container lives on; spawn.c releases it if the setup fails */
 out:
+	if (c)
+		ctr_init_gone(k);
 	arena_free(&ar);
 }
 
 static void do_start(uint32_t id)
 {
-	struct proc *p = proc_find(1);
+	struct proc *p = proc_find(CTR_ID(CTR_OF(id), 1));
 	if (!p || p->reaped || p->state == P_FAILED) {
 		reply_error(id, ESRCH, "START: no container init (CREATE first, or it has exited)");
 		return;
@@ -184,16 +198,17 @@ static void do_exec(uint32_t id, const uint8_t *p, uint32_t len)
 	uint32_t vl;
 	if (field_u32(id, p, len, TAG_PROC_ID, "PROC_ID", 1, &pid) < 0)
 		return;
-	if (pid < 2) {
-		reply_error(id, EINVAL, "PROC_ID: %u is not an exec process id (>= 2)", pid);
+	if (pid < 2 || pid > CTR_MASK) {
+		reply_error(id, EINVAL, "PROC_ID: %u is not an exec process id (2 to %u)", pid, CTR_MASK);
 		return;
 	}
+	pid = CTR_ID(CTR_OF(id), pid);
 	for (size_t i = 0; i < A.nused; i++)
 		if (A.used_ids[i] == pid) {
 			reply_error(id, EEXIST, "PROC_ID: %u has already been used", pid);
 			return;
 		}
-	struct proc *init = proc_find(1);
+	struct proc *init = proc_find(CTR_ID(CTR_OF(id), 1));
 	if (!init || init->reaped || (init->state != P_CREATED && init->state != P_RUNNING)) {
 		reply_error(id, ESRCH, "EXEC: the container is not running");
 		return;
@@ -235,11 +250,11 @@ static void do_signal(uint32_t id, const uint8_t *p, uint32_t len)
 	uint32_t vl;
 	if (tlv_find(p, len, TAG_ALL, &v, &vl) == 1) {
 		pid_t *pids;
-		size_t n = cg_pids(&pids);
+		size_t n = cg_pids(ctr_cgroup(CTR_OF(id)), &pids);
 		for (size_t i = 0; i < n; i++)
 			kill(pids[i], (int)sig);
 		free(pids);
-		log_dbg("SIGNAL %u to %zu processes", sig, n);
+		log_dbg("SIGNAL %u to %zu processes of container %u", sig, n, CTR_OF(id));
 	} else if (kill(pr->pid, (int)sig) < 0) {
 		reply_error(id, errno, "SIGNAL: kill %d: %s", (int)pr->pid, strerror(errno));
 		return;
@@ -282,7 +297,7 @@ void kill_all(int sig)
 		return;
 	}
 	pid_t *pids;
-	size_t n = cg_pids(&pids);
+	size_t n = cg_pids("", &pids);
 	for (size_t i = 0; i < n; i++)
 		kill(pids[i], sig);
 	free(pids);
@@ -340,6 +355,20 @@ static void do_netconf(uint32_t id, const uint8_t *p, uint32_t len)
 	arena_free(&ar);
 }
 
+/* FREEZE / THAW: the container's cgroup (runc's pause), for a pod member: its VM is shared. */
+static void do_freeze(uint32_t id, int frozen)
+{
+	struct ctr *c = ctr_find(CTR_OF(id));
+	char err[512];
+	if (!c || !c->cgroup[0])
+		reply_error(id, !c ? ESRCH : EOPNOTSUPP, "%s: %s", frozen ? "FREEZE" : "THAW",
+			    !c ? "no container" : "the container has no cgroup");
+	else if (cg_freeze(c->cgroup, frozen, err, sizeof(err)) < 0)
+		reply_error(id, errno ? errno : EIO, "%s", err);
+	else
+		reply_ok_empty(id);
+}
+
 static void do_update(uint32_t id, const uint8_t *p, uint32_t len)
 {
 	static const struct {
@@ -362,9 +391,9 @@ static void do_update(uint32_t id, const uint8_t *p, uint32_t len)
 			return;
 		}
 	}
-	if (!A.container || !A.cgroup[0]) {
-		reply_error(id, !A.container ? ESRCH : EOPNOTSUPP, "UPDATE: %s",
-			    !A.container ? "no container" : "the container has no cgroup");
+	struct ctr *c = ctr_find(CTR_OF(id));
+	if (!c || !c->cgroup[0]) {
+		reply_error(id, !c ? ESRCH : EOPNOTSUPP, "UPDATE: %s", !c ? "no container" : "the container has no cgroup");
 		return;
 	}
 	char err[512], s[80];
@@ -375,12 +404,12 @@ static void do_update(uint32_t id, const uint8_t *p, uint32_t len)
 		if (f[i].tag == TAG_CPU_MAX) {
 			memcpy(s, v[i], vl[i]);
 			s[vl[i]] = 0;
-			r = cg_write(f[i].file, s, err, sizeof(err));
+			r = cg_write(c->cgroup, f[i].file, s, err, sizeof(err));
 		} else if (f[i].tag == TAG_CPU_WEIGHT) {
 			snprintf(s, sizeof(s), "%llu", (unsigned long long)be64(v[i]));
-			r = cg_write(f[i].file, s, err, sizeof(err));
+			r = cg_write(c->cgroup, f[i].file, s, err, sizeof(err));
 		} else {
-			r = cg_set_limit(f[i].file, be64(v[i]), err, sizeof(err));
+			r = cg_set_limit(c->cgroup, f[i].file, be64(v[i]), err, sizeof(err));
 		}
 		if (r < 0) {
 			reply_error(id, errno, "UPDATE: %s", err);
@@ -407,7 +436,7 @@ static void do_credit(uint32_t id, const uint8_t *p, uint32_t len)
 
 void requests_handle(uint16_t type, uint32_t id, const uint8_t *p, uint32_t len)
 {
-	if (type >= MSG_HELLO && type <= MSG_NETCONF && type != MSG_PING && tlv_check(p, len) < 0) {
+	if (type >= MSG_HELLO && type <= MSG_THAW && type != MSG_PING && tlv_check(p, len) < 0) {
 		reply_error(id, EINVAL, "payload: truncated field");
 		return;
 	}
@@ -419,12 +448,14 @@ void requests_handle(uint16_t type, uint32_t id, const uint8_t *p, uint32_t len)
 	case MSG_SIGNAL: do_signal(id, p, len); break;
 	case MSG_RESIZE: do_resize(id, p, len); break;
 	case MSG_CLOSE_STDIN: do_close_stdin(id, p, len); break;
-	case MSG_PS: info_ps(id); break;
-	case MSG_STATS: info_stats(id); break;
+	case MSG_PS: info_ps(id, ctr_cgroup(CTR_OF(id))); break;
+	case MSG_STATS: info_stats(id, ctr_cgroup(CTR_OF(id))); break;
 	case MSG_SHUTDOWN: do_shutdown(id, p, len); break;
 	case MSG_PING: reply_ok_empty(id); break;
 	case MSG_UPDATE: do_update(id, p, len); break;
 	case MSG_NETCONF: do_netconf(id, p, len); break;
+	case MSG_FREEZE: do_freeze(id, 1); break;
+	case MSG_THAW: do_freeze(id, 0); break;
 	case MSG_STDIN: {
 		struct proc *pr = proc_find(id);
 		if (pr)

@@ -120,11 +120,12 @@ static void sync_event(struct evsrc *src, uint32_t events)
 		set_nonblock(passed);
 	}
 	char derr[512];
-	if (n >= 4 && be32(buf) == 0 && p->id == 1 && A.devcg_fd >= 0) {
+	struct ctr *ct = IS_INIT(p->id) ? ctr_find(CTR_OF(p->id)) : NULL;
+	if (n >= 4 && be32(buf) == 0 && ct && ct->devcg_fd >= 0) {
 		/* the root is set up: now the device rules may apply (devices.c) */
-		int rc = devcg_attach(A.cgroup, A.devcg_fd, derr, sizeof(derr));
-		close(A.devcg_fd);
-		A.devcg_fd = -1;
+		int rc = devcg_attach(ct->cgroup, ct->devcg_fd, derr, sizeof(derr));
+		close(ct->devcg_fd);
+		ct->devcg_fd = -1;
 		if (rc < 0) {
 			kill(p->pid, SIGKILL);
 			n = 4 + snprintf((char *)buf + 4, sizeof(buf) - 5, "%s", derr);
@@ -133,7 +134,7 @@ static void sync_event(struct evsrc *src, uint32_t events)
 		}
 	}
 	if (n >= 4 && be32(buf) == 0) {
-		p->state = p->id == 1 ? P_CREATED : P_RUNNING;
+		p->state = IS_INIT(p->id) ? P_CREATED : P_RUNNING;
 		struct tbuf b;
 		tb_init(&b);
 		tb_u32(&b, TAG_PID, (uint32_t)p->pid);
@@ -150,11 +151,8 @@ static void sync_event(struct evsrc *src, uint32_t events)
 	reply_error(p->pending_req, eno, "%s",
 		    n > 4 ? (char *)buf + 4 : "the process died during its setup");
 	p->state = P_FAILED;
-	if (p->id == 1) {
-		A.container = 0; /* allow another CREATE */
-		if (A.cgroup[0])
-			rmdir(A.cgroup); /* fails harmlessly until the child is gone */
-	}
+	if (IS_INIT(p->id))
+		ctr_init_gone(CTR_OF(p->id)); /* allow another CREATE; the rmdir fails harmlessly until the child is gone */
 	if (p->reaped)
 		proc_free(p);
 }
@@ -209,6 +207,9 @@ static void close_child_side(struct child_args *ca, int pidns)
 	for (int i = 0; i < 4; i++)
 		if (ca->ns_fd[i] >= 0)
 			close(ca->ns_fd[i]);
+	for (int i = 0; i < 2; i++)
+		if (ca->join_fd[i] >= 0)
+			close(ca->join_fd[i]);
 	if (ca->root_fd >= 0)
 		close(ca->root_fd);
 	if (pidns >= 0)
@@ -227,10 +228,11 @@ struct proc *proc_spawn(uint32_t id, uint32_t req, const struct proc_spec *ps,
 {
 	struct child_args ca = {.ps = ps, .cs = cs, .tty = -1, .in_fd = -1, .out_fd = -1,
 				.err_fd = -1, .start_fd = -1, .root_fd = -1,
-				.ns_fd = {-1, -1, -1, -1}};
+				.ns_fd = {-1, -1, -1, -1}, .join_fd = {-1, -1}, .cgroup = ctr_cgroup(CTR_OF(id))};
 	int syncp[2] = {-1, -1}, startp[2] = {-1, -1}, inp[2] = {-1, -1}, outp[2] = {-1, -1},
 	    errp[2] = {-1, -1}, master = -1, pidns = -1;
-	struct proc *init = cs ? NULL : proc_find(1);
+	struct proc *init = cs ? NULL : proc_find(CTR_ID(CTR_OF(id), 1));
+	struct proc *sandbox = cs && cs->join_ns ? proc_find(CTR_ID(0, 1)) : NULL;
 	struct proc *p = calloc(1, sizeof(*p));
 	if (!p)
 		FAIL("out of memory");
@@ -264,9 +266,25 @@ struct proc *proc_spawn(uint32_t id, uint32_t req, const struct proc_spec *ps,
 
 	pid_t pid;
 	if (cs) {
+		/* a pod member joins the sandbox's IPC and UTS namespaces in the child, its PID
+		 * namespace (shareProcessNamespace) here: pid_for_children, as an exec does */
+		if (cs->join_ns && !sandbox)
+			FAIL("CREATE: the pod's sandbox container is not running");
+		errno = 0;
+		if ((cs->join_ns & CLONE_NEWIPC) && (ca.join_fd[0] = open_ns(sandbox->pid, "ipc")) < 0 && errno)
+			FAIL("CREATE: the sandbox's ipc namespace: %s", strerror(errno));
+		errno = 0;
+		if ((cs->join_ns & CLONE_NEWUTS) && (ca.join_fd[1] = open_ns(sandbox->pid, "uts")) < 0 && errno)
+			FAIL("CREATE: the sandbox's uts namespace: %s", strerror(errno));
+		if ((cs->join_ns & CLONE_NEWPID) && (pidns = open_ns(sandbox->pid, "pid")) >= 0 && setns(pidns, CLONE_NEWPID) < 0)
+			FAIL("CREATE: setns to the sandbox's pid namespace: %s", strerror(errno));
 		/* CLONE_NEWCGROUP is unshared by the child after joining its cgroup */
 		unsigned long fl = (cs->namespaces & ~(unsigned)CLONE_NEWCGROUP) | CLONE_NEWNS | SIGCHLD;
 		pid = (pid_t)syscall(SYS_clone, fl, NULL, NULL, NULL, NULL);
+		int e = errno;
+		if (pid != 0 && pidns >= 0 && setns(A.self_pidns, CLONE_NEWPID) < 0)
+			log_err("setns back to the agent's pid namespace: %s", strerror(errno));
+		errno = e;
 		if (pid < 0)
 			FAIL("clone: %s", strerror(errno));
 	} else {

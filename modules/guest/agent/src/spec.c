@@ -526,6 +526,7 @@ int spec_decode_container(const uint8_t *p, size_t n, struct arena *a, struct co
 		case TAG_MASKED_PATH: rc = get_str(d, "MASKED_PATH", v, len, &cs->masked[nma++]); break;
 		case TAG_READONLY_PATH: rc = get_str(d, "READONLY_PATH", v, len, &cs->readonly[nro++]); break;
 		case TAG_NAMESPACES: rc = get_u32(d, "NAMESPACES", v, len, &cs->namespaces); break;
+		case TAG_JOIN_NS: rc = get_u32(d, "JOIN_NS", v, len, &cs->join_ns); break;
 		case TAG_PROCESS:
 			rc = decode_process(d, v, len, &cs->process);
 			have_proc = 1;
@@ -552,6 +553,10 @@ int spec_decode_container(const uint8_t *p, size_t n, struct arena *a, struct co
 	if (cs->namespaces & ~(uint32_t)ALLOWED_NS)
 		return fail(d, "NAMESPACES: unsupported clone flags 0x%x",
 			    cs->namespaces & ~(uint32_t)ALLOWED_NS);
+#define JOINABLE_NS (CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID)
+	if (cs->join_ns & ~(uint32_t)JOINABLE_NS)
+		return fail(d, "JOIN_NS: only IPC, UTS and PID can be joined, not 0x%x", cs->join_ns & ~(uint32_t)JOINABLE_NS);
+	cs->namespaces &= ~cs->join_ns; /* joined, not created */
 	for (size_t i = 0; i < cs->nsysctls; i++)
 		if (!strchr(cs->sysctls[i], '=') || cs->sysctls[i][0] == '=')
 			return fail(d, "SYSCTL: not key=value: %s", cs->sysctls[i]);

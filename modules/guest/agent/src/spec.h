@@ -114,6 +114,7 @@ struct container_spec {
 	char **sysctls, **masked, **readonly;
 	size_t nsysctls, nmasked, nreadonly;
 	uint32_t namespaces;
+	uint32_t join_ns; /* a pod member: clone flags joined from the sandbox's (container 0's) init */
 	struct proc_spec process;
 	int root_readonly;
 	int has_mem_max, has_pids_max;

@@ -83,6 +83,8 @@ void proc_maybe_finish(struct proc *p)
 	channel_send(MSG_EXIT, p->id, b.data, b.len);
 	tb_free(&b);
 	log_dbg("process %u exited (status 0x%x)", p->id, p->wstatus);
+	if (IS_INIT(p->id) && CTR_OF(p->id) != 0)
+		ctr_init_gone(CTR_OF(p->id)); /* a pod member: its slot and cgroup go with it */
 	proc_free(p);
 }
 

@@ -32,6 +32,12 @@ final class ControlServer implements Closeable {
     static class Connection {
         /** Completed right after the reader starts; replies wait for it, frames never do. */
         private final java.util.concurrent.CompletableFuture<AgentClient> channel = new java.util.concurrent.CompletableFuture<>();
+        /** Set once a pod member has attached: every later frame goes here, in order ({@link PodProxy}). */
+        private volatile java.util.function.Consumer<Frame> relay;
+
+        void relay(java.util.function.Consumer<Frame> r) {
+            relay = r;
+        }
 
         AgentClient channel() {
             return channel.join();
@@ -78,7 +84,10 @@ final class ControlServer implements Closeable {
                 SocketChannel ch = server.accept();
                 Connection c = new Connection();
                 AgentClient ac = AgentClient.over(ch, f -> {
-                    if (f.type() == Proto.STDIN || f.type() == Proto.CLOSE_STDIN) {
+                    java.util.function.Consumer<Frame> relay = c.relay;
+                    if (relay != null) {
+                        relay.accept(f); // a pod member's agent frames: their order is the protocol's
+                    } else if (f.type() == Proto.STDIN || f.type() == Proto.CLOSE_STDIN || f.type() == Proto.C_POD_ATTACH) {
                         handler.handle(c, f); // in order, on the reader thread: stdin bytes must not reorder
                     } else {
                         // a virtual thread per request: requests may block (START, EXEC setup)

@@ -57,6 +57,7 @@ public final class Monitor {
     private Requests requests;
     private Runnable afterCreate = () -> { };
     private volatile CompletableFuture<Void> binds = CompletableFuture.completedFuture(null);
+    private final PodProxy podProxy;
 
     public Monitor(StateStore store, LaunchSpec launch, Supplier<PluginRegistry> plugins) {
         this.store = store;
@@ -64,6 +65,7 @@ public final class Monitor {
         this.plugins = plugins;
         this.stateDir = store.dir(launch.id());
         this.socketDir = store.socketDir(launch.id());
+        this.podProxy = new PodProxy(this, stateDir);
     }
 
     /** Runs once the container is created (and started, with auto-start): {@code run} writes its pid file. */
@@ -122,6 +124,13 @@ public final class Monitor {
      * VM, since the hypervisor's parent-death signal follows the thread that started it.
      */
     public void launchVm() throws IOException {
+        if (launch.isPodMember()) {
+            // no VM of its own: the sandbox's, whose monitor mounts the binds and relays the agent
+            launchedAt = System.nanoTime();
+            vm = PodMemberVm.attach(store, launch);
+            Logger.info("{}", vm.commandLine().get(0));
+            return;
+        }
         Hypervisor hv = plugins.get().hypervisor(launch.hypervisor())
                 .orElseThrow(() -> new CocoonException("hypervisor driver \"" + launch.hypervisor() + "\" not found; see 'cocoon plugins'"));
         launchedAt = System.nanoTime();
@@ -142,11 +151,16 @@ public final class Monitor {
     /** Kills a VM started by {@link #launchVm} when the container never got going. */
     public void abortVm() {
         if (vm != null) vm.kill();
+        if (launch.isPodMember()) return;
         binds.exceptionally(e -> null).join();
         HostMounts.release(launch.hostBinds());
     }
 
     private void boot() throws IOException {
+        if (vm instanceof PodMemberVm member) {
+            agent = member.channel(); // the sandbox's agent, which said HELLO to the sandbox
+            return;
+        }
         long t0 = launchedAt;
         Duration deadline = Duration.ofMillis(launch.bootTimeoutMs());
         try {
@@ -155,6 +169,7 @@ public final class Monitor {
             throw bootFailure("no agent channel", e.getMessage());
         }
         agent.onLog(f -> Logger.info("agent: {}", f.str(Proto.T_MESSAGE).orElse("")));
+        podProxy.install(agent);
         long left = Math.max(1000, launch.bootTimeoutMs() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         Tlv.Fields hello;
         try {
@@ -326,6 +341,7 @@ public final class Monitor {
     CompletableFuture<Void> created() { return created; }
     CompletableFuture<ExitStatus> exited() { return exited; }
     LaunchSpec launch() { return launch; }
+    PodProxy podProxy() { return podProxy; }
 
     private int waitForExit() {
         ExitStatus st = exited.join();
@@ -344,7 +360,8 @@ public final class Monitor {
                     Logger.debug("resume before shutdown: {}", e.getMessage());
                 }
             }
-            if (agent != null && agent.isOpen()) {
+            if (agent != null && agent.isOpen() && !launch.isPodMember()) {
+                podProxy.closeAll(); // members first: their monitors record them stopped
                 try {
                     agent.request(Proto.SHUTDOWN, new Tlv.Writer().u32(Proto.T_TIMEOUT_MS, 500), Duration.ofSeconds(2));
                 } catch (RuntimeException e) {
@@ -354,7 +371,7 @@ public final class Monitor {
             vm.stop(Duration.ofSeconds(3));
         }
         if (agent != null) agent.close();
-        if (vm == null || !vm.isAlive()) {
+        if ((vm == null || !vm.isAlive()) && !launch.isPodMember()) {
             binds.exceptionally(e -> null).join();
             HostMounts.release(launch.hostBinds());
         }

@@ -60,6 +60,10 @@ final class Requests implements ControlServer.Handler {
                 case Proto.EXEC -> exec(c, f);
                 case Proto.STDIN -> monitor.agent().send(f);
                 case Proto.PS, Proto.STATS, Proto.RESIZE, Proto.CLOSE_STDIN, Proto.UPDATE -> passThrough(c, f);
+                case Proto.C_POD_ATTACH -> {
+                    ready();
+                    monitor.podProxy().attach(c, f);
+                }
                 case Proto.C_VMSTATS -> c.reply(f, new Tlv.Writer().str(Proto.T_MESSAGE,
                         io.cocoon.spi.json.Json.write(monitor.vm().stats())));
                 default -> c.fail(f, 95, "unknown control request 0x" + Integer.toHexString(f.type()));

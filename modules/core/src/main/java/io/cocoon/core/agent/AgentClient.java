@@ -37,6 +37,16 @@ public final class AgentClient implements Closeable {
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private volatile Consumer<Tlv.Fields> logSink = f -> { };
     private volatile Consumer<Frame> unsolicited = f -> { };
+    private volatile Consumer<Frame> foreign;
+
+    /**
+     * Frame ids this end allocates stay below this: a pod's members use the ranges above it
+     * ({@code k << 20}, docs/agent-protocol.md), and ids from {@code 0xF0000} are kept for
+     * requests a proxy makes on a member's behalf ({@link #requestAs}).
+     */
+    public static final int LOCAL_IDS = 0xF0000;
+    /** A frame id's container number (0 = this end's own container). */
+    public static final int CTR_SHIFT = 20;
 
     private AgentClient(SocketChannel channel) {
         this.channel = channel;
@@ -99,6 +109,14 @@ public final class AgentClient implements Closeable {
         this.unsolicited = handler;
     }
 
+    /**
+     * Frames whose id is in a pod member's range ({@code id >>> 20 != 0}) and answer no request
+     * of ours: the sandbox's proxy relays them to the member's monitor.
+     */
+    public void onForeign(Consumer<Frame> router) {
+        this.foreign = router;
+    }
+
     public void listen(int procId, ProcessListener l) {
         listeners.put(procId, l);
     }
@@ -109,7 +127,15 @@ public final class AgentClient implements Closeable {
 
     /** Sends a request and waits for OK (returning its fields) or ERROR (thrown). */
     public Tlv.Fields request(int type, byte[] payload, Duration timeout) {
-        int id = nextId.getAndIncrement();
+        return requestAs(nextId.getAndUpdate(i -> i + 1 >= LOCAL_IDS ? 1 : i + 1), type, payload, timeout);
+    }
+
+    /**
+     * A request with a frame id of the caller's choosing: a pod's proxy addresses a member's
+     * container ({@code k << 20 | n}, with {@code n >= } {@link #LOCAL_IDS}, which the member
+     * never uses).
+     */
+    public Tlv.Fields requestAs(int id, int type, byte[] payload, Duration timeout) {
         CompletableFuture<Frame> f = new CompletableFuture<>();
         pending.put(id, f);
         try {
@@ -165,6 +191,11 @@ public final class AgentClient implements Closeable {
     }
 
     private void dispatch(Frame f) {
+        Consumer<Frame> router = foreign;
+        if (router != null && (f.id() >>> CTR_SHIFT) != 0 && !pending.containsKey(f.id())) {
+            router.accept(f);
+            return;
+        }
         switch (f.type()) {
             case Proto.OK, Proto.ERROR -> {
                 CompletableFuture<Frame> p = pending.get(f.id());

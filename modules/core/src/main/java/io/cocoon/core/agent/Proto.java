@@ -25,6 +25,9 @@ public final class Proto {
     public static final int UPDATE = 0x000C;
     /** Configure guest interfaces now (NETIF fields, repeated): a NIC attached after CREATE. */
     public static final int NETCONF = 0x000D;
+    /** Freeze / thaw the container's guest cgroup: a pod member's pause (its VM is shared). */
+    public static final int FREEZE = 0x000E;
+    public static final int THAW = 0x000F;
     // host -> agent, no reply
     public static final int STDIN = 0x0100;
     public static final int CREDIT = 0x0101;
@@ -42,6 +45,20 @@ public final class Proto {
     public static final int C_PAUSE = 0x0401;
     public static final int C_RESUME = 0x0402;
     public static final int C_VMSTATS = 0x0406;
+    /**
+     * A pod member's monitor joins its sandbox's VM (docs/kubernetes.md): C_T_MEMBER, C_T_PID and
+     * one C_T_BIND per host bind; the reply's C_T_CTR is its container number. From then on the
+     * connection relays agent frames, their ids moved into that number's range.
+     */
+    public static final int C_POD_ATTACH = 0x0407;
+    public static final int C_T_MEMBER = 0x0400;
+    public static final int C_T_PID = 0x0401;
+    /** Nested: C_B_FD (an open_tree(2) fd of the member's monitor), C_B_TARGET, C_B_RO flag. */
+    public static final int C_T_BIND = 0x0402;
+    public static final int C_B_FD = 0x0403;
+    public static final int C_B_TARGET = 0x0404;
+    public static final int C_B_RO = 0x0405;
+    public static final int C_T_CTR = 0x0406;
 
     // generic tags
     public static final int T_VERSION = 0x0001;
@@ -107,6 +124,8 @@ public final class Proto {
     public static final int T_NETIF = 0x0020;
     /** CREATE: a small file the agent makes in a tmpfs and binds at PATH in the container. */
     public static final int T_FILE = 0x0021;
+    /** CREATE of a pod member: clone flags (IPC, UTS, PID) joined from the sandbox's init, not created. */
+    public static final int T_JOIN_NS = 0x0022;
     /** HELLO reply (repeated): an extension the agent serves beyond protocol version 1. */
     public static final int T_EXTENSION = 0x00A3;
 

@@ -63,6 +63,8 @@ public final class Creation {
         BundleReader.Read read = BundleReader.read(o, rt.plugins());
         String id = read.id();
         SandboxPlan plan = read.plan();
+        Pods.Sandbox sandbox = Pods.find(store, read.spec());
+        if (sandbox != null) return PodMembers.prepare(rt, read, sandbox, o, early);
         Drivers drivers = Drivers.choose(rt.plugins(), plan, new NetworkRequest(id, store.dir(id), plan.netnsPath(), plan.annotations(),
                 read.process().env()));
         GuestImage guest = rt.guest().resolve(plan.vm().kernel(), plan.vm().initrd(), plan.vm().hostKernel());

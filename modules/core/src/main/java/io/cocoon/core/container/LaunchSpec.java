@@ -28,12 +28,29 @@ import java.util.Map;
  * @param hooks the spec's hooks, parsed once by create: the monitor runs the create/start ones,
  *     delete the poststop ones, and neither parses config.json again
  * @param hostBinds the storage driver's host-side binds, made by the monitor in its own mount
- *     namespace before it starts the hypervisor
+ *     namespace before it starts the hypervisor (a pod member's: by its sandbox's monitor)
+ * @param sandbox a pod member's sandbox container (whose VM it runs in), or null for a container
+ *     with a VM of its own
  */
 public record LaunchSpec(String id, String ociVersion, String bundle, String rootfs, String hypervisor, VmPlan vm,
                          byte[] create, boolean terminal, String consoleSocket, long bootTimeoutMs,
                          String cgroupsPath, Map<String, String> annotations, HostCgroup.Limits hostLimits,
-                         byte[] guestUpdate, Spec.Hooks hooks, List<HostBind> hostBinds) {
+                         byte[] guestUpdate, Spec.Hooks hooks, List<HostBind> hostBinds, String sandbox) {
+    /** The hypervisor name a pod member records: it has no VM of its own. */
+    public static final String POD_MEMBER = "pod-member";
+
+    /** A container with a VM of its own. */
+    public LaunchSpec(String id, String ociVersion, String bundle, String rootfs, String hypervisor, VmPlan vm,
+                      byte[] create, boolean terminal, String consoleSocket, long bootTimeoutMs,
+                      String cgroupsPath, Map<String, String> annotations, HostCgroup.Limits hostLimits,
+                      byte[] guestUpdate, Spec.Hooks hooks, List<HostBind> hostBinds) {
+        this(id, ociVersion, bundle, rootfs, hypervisor, vm, create, terminal, consoleSocket, bootTimeoutMs, cgroupsPath,
+                annotations, hostLimits, guestUpdate, hooks, hostBinds, null);
+    }
+
+    public boolean isPodMember() {
+        return sandbox != null;
+    }
 
     /** Reads {@code launch.json} from a container's state directory. */
     public static LaunchSpec read(Path stateDir) throws java.io.IOException {
@@ -75,6 +92,7 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
             binds.add(bm);
         }
         m.put("hostBinds", binds);
+        if (sandbox != null) m.put("sandbox", sandbox);
         return Json.pretty(m);
     }
 
@@ -100,7 +118,7 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
                         JsonValues.number(JsonValues.map(m, "hostLimits"), "cpuPeriod").orElse(0L),
                         JsonValues.number(JsonValues.map(m, "hostLimits"), "cpuShares").orElse(0L)),
                 Base64.getDecoder().decode(JsonValues.string(m, "guestUpdate").orElse("")),
-                hooksFrom(JsonValues.map(m, "hooks")), bindsFrom(m));
+                hooksFrom(JsonValues.map(m, "hooks")), bindsFrom(m), JsonValues.string(m, "sandbox").orElse(null));
     }
 
     private static List<HostBind> bindsFrom(Map<String, Object> m) {

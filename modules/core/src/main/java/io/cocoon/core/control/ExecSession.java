@@ -33,15 +33,27 @@ public final class ExecSession {
      * @param started called with the guest pid once the process runs
      */
     public static int run(Path socketDir, String id, Tlv.Writer process, Stdio stdio, LongConsumer started) {
-        int proc = 2 + ThreadLocalRandom.current().nextInt(1 << 30);
         try (ControlClient c = ControlClient.connect(socketDir, id, MonitorClient.SHORT)) {
-            ProcessIo io = new ProcessIo(c.raw(), proc, stdio.out(), stdio.err(), false, stdio.terminal());
-            Tlv.Fields r = c.call(Proto.EXEC, new Tlv.Writer().u32(Proto.T_PROC_ID, proc).nested(Proto.T_PROCESS, process),
-                    Duration.ofSeconds(60));
+            int proc = 0;
+            ProcessIo io = null;
+            Tlv.Fields r = null;
+            // a random id below the pod members' ranges (AgentClient.LOCAL_IDS); another exec's is retried
+            for (int attempt = 0; r == null; attempt++) {
+                proc = 2 + ThreadLocalRandom.current().nextInt(AgentClient.LOCAL_IDS - 2);
+                io = new ProcessIo(c.raw(), proc, stdio.out(), stdio.err(), false, stdio.terminal());
+                try {
+                    r = c.raw().request(Proto.EXEC, new Tlv.Writer().u32(Proto.T_PROC_ID, proc).nested(Proto.T_PROCESS, process),
+                            Duration.ofSeconds(60));
+                } catch (io.cocoon.core.agent.AgentException e) {
+                    c.raw().unlisten(proc);
+                    if (e.errno() != 17 || attempt == 4) throw new CocoonException(e.getMessage(), e);
+                }
+            }
+            int procId = proc;
             started.accept(r.u32(Proto.T_PID).orElse(0L));
-            forwardSignals(c.raw(), proc);
+            forwardSignals(c.raw(), procId);
             io.pumpStdin(stdio.in());
-            stdio.forwardResizes((rows, cols) -> c.raw().request(Proto.RESIZE, new Tlv.Writer().u32(Proto.T_PROC_ID, proc)
+            stdio.forwardResizes((rows, cols) -> c.raw().request(Proto.RESIZE, new Tlv.Writer().u32(Proto.T_PROC_ID, procId)
                     .u32(Proto.T_ROWS, rows).u32(Proto.T_COLS, cols), MonitorClient.SHORT));
             try {
                 ExitStatus st = io.exit().join();

@@ -27,9 +27,17 @@ import java.util.function.Supplier;
 public final class Cleanup {
     private Cleanup() {}
 
-    /** What {@code resources.json} records: the drivers to call back, and their inputs. */
+    /**
+     * What {@code resources.json} records: the drivers to call back, and their inputs.
+     *
+     * @param memberShare a pod member's directory in its sandbox's share (removed at cleanup), or null
+     */
     public record Resources(String hypervisor, String storage, String network, String netnsPath,
-                            Map<String, String> annotations) {
+                            Map<String, String> annotations, String memberShare) {
+        public Resources(String hypervisor, String storage, String network, String netnsPath, Map<String, String> annotations) {
+            this(hypervisor, storage, network, netnsPath, annotations, null);
+        }
+
         public String toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("hypervisor", hypervisor);
@@ -37,6 +45,7 @@ public final class Cleanup {
             m.put("network", network);
             m.put("netnsPath", netnsPath);
             m.put("annotations", annotations);
+            if (memberShare != null) m.put("memberShare", memberShare);
             return Json.pretty(m);
         }
 
@@ -46,7 +55,7 @@ public final class Cleanup {
             JsonValues.map(m, "annotations").forEach((k, v) -> ann.put(k, String.valueOf(v)));
             return new Resources(JsonValues.string(m, "hypervisor").orElse(null),
                     JsonValues.string(m, "storage").orElse(null), JsonValues.string(m, "network").orElse(null),
-                    JsonValues.string(m, "netnsPath").orElse(null), ann);
+                    JsonValues.string(m, "netnsPath").orElse(null), ann, JsonValues.string(m, "memberShare").orElse(null));
         }
     }
 
@@ -138,6 +147,15 @@ public final class Cleanup {
             NetworkProvider n = reg.networks().stream().filter(x -> x.name().equals(res.network())).findFirst().orElse(null);
             NetworkRequest req = new NetworkRequest(id, stateDir, res.netnsPath(), res.annotations());
             ok &= call(() -> { if (n != null) n.teardown(req); }, "network " + res.network(), log);
+        }
+        if (res.memberShare() != null) {
+            // what the sandbox's monitor has not removed yet; a mount point there is never crossed,
+            // and one still busy in the sandbox's namespace goes with the sandbox's state directory
+            try {
+                io.cocoon.core.state.StateStore.deleteTree(Path.of(res.memberShare()));
+            } catch (IOException e) {
+                log.debug("pod member share " + res.memberShare() + ": " + e.getMessage());
+            }
         }
         if (ok) {
             try {
