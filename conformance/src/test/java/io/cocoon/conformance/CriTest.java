@@ -64,7 +64,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * runs a pod with each runtime handler: a sandbox, an HTTP server and a client sharing the pod's
  * network namespace, a container that fails, ExecSync, CRI logs, exit codes, stop and removal.
  *
- * <p>Handlers come from {@code -Dcri.handlers} (default {@code runc}): a comma-separated list of
+ * <p>Handlers come from {@code -Dcri.handlers} (default {@code runc,cocoon}): a comma-separated list of
  * {@code name} or {@code name=/path/to/binary}; {@code runc} is the host's runc, {@code cocoon} the
  * built image's {@code bin/cocoon}. {@code -Dcri.pause=busybox|catatonit} picks the pause image's
  * program. Each check prints PASS/FAIL; the OCI configs the runtime got are
@@ -78,7 +78,7 @@ class CriTest {
 
     static Map<String, Path> handlers() {
         Map<String, Path> m = new LinkedHashMap<>();
-        for (String h : System.getProperty("cri.handlers", "runc").split(",")) {
+        for (String h : System.getProperty("cri.handlers", "runc,cocoon").split(",")) {
             h = h.trim();
             if (h.isEmpty()) continue;
             int eq = h.indexOf('=');
@@ -296,6 +296,11 @@ class CriTest {
             assertTrue(log.contains("200 OK"), log);
         });
 
+        k.check("one VM for the pod (QEMU processes under the handler's root: cocoon 1, runc 0)", () -> {
+            long vms = qemusUnder(cri.runtimeRoot(handler));
+            assertEquals(handler.equals("cocoon") ? 1 : 0, vms, "QEMU processes of the pod's three containers");
+        });
+
         k.check("the pod IP answers from the host (plain socket to " + podIp[0] + ":8080)", () -> {
             String resp = httpGet(podIp[0], 8080, Duration.ofSeconds(20));
             assertTrue(resp.startsWith("HTTP/1.") && resp.contains(" 200 ") && resp.contains(marker), resp);
@@ -415,10 +420,21 @@ class CriTest {
             assertFalse(Files.exists(cri.sandboxRoot(id)), "CRI sandbox dir " + cri.sandboxRoot(id));
             assertFalse(Files.exists(cri.runtimeState(handler, id)), "runtime state " + cri.runtimeState(handler, id));
             assertEquals(List.of(), Cocoon.pidsMatching(id), "processes naming the pod id");
+            assertEquals(0, qemusUnder(cri.runtimeRoot(handler)), "no VM is left");
+            List<String> mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains(id)).toList();
+            assertEquals(List.of(), mounts, "no mount naming the pod");
+            String links = Cocoon.exec(List.of("ip", "-o", "link"), null, null, Duration.ofSeconds(10)).out();
+            assertFalse(links.contains("_cc"), "no tap of Cocoon's on the host: " + links);
             String name = Path.of(netns[0]).getFileName().toString();
             assertFalse(CriContainerd.ipNetns().contains(name), () -> "ip netns: " + CriContainerd.ipNetns());
         });
         System.out.println("[" + handler + "] timing: RunPodSandbox -> first container running " + firstRunningMs + " ms");
+    }
+
+    /** QEMU processes whose command line names a path under {@code root} (a handler's state). */
+    static long qemusUnder(Path root) {
+        return ProcessHandle.allProcesses().map(h -> h.info().commandLine().orElse(""))
+                .filter(cl -> cl.contains("qemu-system") && cl.contains(root.toString())).count();
     }
 
     private static ContainerConfig container(String name, LinuxContainerConfig linux, String marker, Path shared, String script) {

@@ -76,6 +76,15 @@ class PodTest extends CniFixture {
     void membersShareTheSandboxsVmNetworkAndHostnameAndKeepTheirOwnLifecycle() throws Exception {
         String pid = sandbox("pod1");
         Bundle web = member("pod1", pid, server("app1", List.of()));
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("greeting"), "from-the-host\n");
+        Path vol = tmp.resolve("vol");
+        Files.createDirectories(vol);
+        web.edit(c -> {
+            Bundle.list(c, "mounts").add(StorageTest.bind(data.toString(), "/data", "rbind", "ro"));
+            Bundle.list(c, "mounts").add(StorageTest.bind(vol.toString(), "/vol", "bind", "rw"));
+        });
         Cocoon.Result created = cocoon.runIn(web.dir(), "create", "app1");
         assertEquals(0, created.rc(), () -> created + "\n" + logs("app1") + logs("pod1"));
         assertEquals("created", status("app1"));
@@ -94,6 +103,11 @@ class PodTest extends CniFixture {
                 cocoon.run("exec", "app1", "readlink", "/proc/self/ns/pid").out(), "PID namespace of its own");
         assertTrue(cocoon.run("exec", "app1", "cat", "/www/index.html").out().contains("hello-app1"));
         assertFalse(cocoon.run("exec", "pod1", "ls", "/www").rc() == 0, "the sandbox does not see the member's root");
+        // its binds, through the sandbox's share: ro is read-only, rw writes through to the host
+        assertEquals("from-the-host\n", cocoon.run("exec", "app1", "cat", "/data/greeting").out());
+        assertNotEquals(0, cocoon.run("exec", "app1", "touch", "/data/x").rc(), "a ro bind is not writable");
+        assertEquals(0, cocoon.run("exec", "app1", "sh", "-c", "echo w > /vol/w").rc());
+        assertEquals("w\n", Files.readString(vol.resolve("w")));
         Cocoon.Result ps = cocoon.run("ps", "app1");
         assertTrue(ps.out().contains("httpd") && !ps.out().contains("sleep"), ps::toString);
 

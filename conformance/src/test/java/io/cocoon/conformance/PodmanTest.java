@@ -214,4 +214,43 @@ class PodmanTest {
         String links = Cocoon.exec(List.of("ip", "link"), work, null, Duration.ofSeconds(10)).out();
         assertTrue(!links.contains("_cc"), "no tap of ours on the host: " + links);
     }
+
+    /**
+     * A podman pod (issue 10): the infra container (Debian's catatonit) owns the VM and the pod's
+     * network; an httpd container and a client in the pod run in the same VM and talk over
+     * localhost; the pod's published port answers from the host. One QEMU for the pod.
+     */
+    @Test
+    void aPodSharesOneVmAndLocalhost() throws Exception {
+        Path www = work.resolve("podwww");
+        Files.createDirectories(www);
+        Files.writeString(www.resolve("index.html"), "hello-from-the-pod\n");
+        Cocoon.Result pod = podman("pod", "create", "-p", "18081:8080", "p1");
+        assertEquals(0, pod.rc(), pod::toString);
+        try {
+            Cocoon.Result web = podman("run", "-d", "--pod", "p1", "--name", "pweb", "-v", www + ":/www:ro",
+                    "localhost/busybox", "httpd", "-f", "-p", "8080", "-h", "/www");
+            assertEquals(0, web.rc(), web::toString);
+            Cocoon.Result client = podman("run", "--rm", "--pod", "p1", "localhost/busybox", "wget", "-q", "-O-", "http://127.0.0.1:8080/");
+            assertEquals(0, client.rc(), client::toString);
+            assertEquals("hello-from-the-pod\n", client.out(), "the client reaches the server over the pod's localhost");
+            String body = "";
+            for (int i = 0; i < 40 && !body.contains("hello"); i++) {
+                body = Cocoon.exec(List.of("curl", "-s", "-m", "3", "http://127.0.0.1:18081/"), work, null, Duration.ofSeconds(10)).out();
+                if (!body.contains("hello")) Thread.sleep(250);
+            }
+            assertEquals("hello-from-the-pod\n", body, "the pod's port answers from the host");
+            String infra = podman("pod", "inspect", "p1", "--format", "{{.InfraContainerID}}").out().strip();
+            assertTrue(!infra.isEmpty());
+            long qemus = ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("").contains("qemu-system")
+                    && h.info().commandLine().orElse("").contains(infra)).count();
+            long all = ProcessHandle.allProcesses().filter(h -> h.info().command().orElse("").contains("qemu-system")).count();
+            assertEquals(1, qemus, "the infra container's VM");
+            assertEquals(1, all, "only one VM runs for the pod");
+        } finally {
+            podman("pod", "rm", "-f", "-t", "0", "p1");
+        }
+        long left = ProcessHandle.allProcesses().filter(h -> h.info().command().orElse("").contains("qemu-system")).count();
+        assertEquals(0, left, "no VM is left after pod rm");
+    }
 }

@@ -34,6 +34,9 @@ import java.util.regex.Pattern;
 public final class Pods {
     public static final String CRI_TYPE = "io.kubernetes.cri.container-type";
     public static final String CRI_SANDBOX_ID = "io.kubernetes.cri.sandbox-id";
+    /** CRI-O's, which podman also writes for a pod's infra container and its members. */
+    public static final String CRIO_TYPE = "io.kubernetes.cri-o.ContainerType";
+    public static final String CRIO_SANDBOX_ID = "io.kubernetes.cri-o.SandboxID";
     private static final Pattern PROC_NS = Pattern.compile("/proc/(\\d+)/ns/(\\w+)");
 
     /**
@@ -49,10 +52,11 @@ public final class Pods {
     public static Sandbox find(StateStore store, Spec spec) {
         Map<String, String> ann = spec.annotations();
         List<Linux.Namespace> nss = spec.linux() == null ? List.of() : spec.linux().namespaces();
-        if (nss.stream().noneMatch(n -> n.path() != null && !n.path().isEmpty()) && !ann.containsKey(CRI_SANDBOX_ID)) {
+        if (nss.stream().noneMatch(n -> n.path() != null && !n.path().isEmpty()) && !ann.containsKey(CRI_SANDBOX_ID)
+                && !ann.containsKey(CRIO_SANDBOX_ID)) {
             return null; // the common case: nothing to look up
         }
-        if ("sandbox".equals(ann.get(CRI_TYPE))) return null;
+        if ("sandbox".equals(ann.get(CRI_TYPE)) || "sandbox".equals(ann.get(CRIO_TYPE))) return null;
         Map<Long, String> byMonitor = new LinkedHashMap<>();
         Map<String, String> byNetns = new LinkedHashMap<>();
         for (String id : store.list()) {
@@ -69,7 +73,8 @@ public final class Pods {
             if (netns != null) byNetns.put(netns, id);
         }
         String sandbox = null;
-        String criSandbox = "container".equals(ann.get(CRI_TYPE)) ? ann.get(CRI_SANDBOX_ID) : null;
+        String criSandbox = "container".equals(ann.get(CRI_TYPE)) ? ann.get(CRI_SANDBOX_ID)
+                : "container".equals(ann.get(CRIO_TYPE)) ? ann.get(CRIO_SANDBOX_ID) : null;
         if (criSandbox != null && byMonitor.containsValue(criSandbox)) sandbox = criSandbox;
         else if (criSandbox != null && store.exists(criSandbox)) {
             // its own VM would have none of the pod's network: refuse, as runc cannot join a dead namespace

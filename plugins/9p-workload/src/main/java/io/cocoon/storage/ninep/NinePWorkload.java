@@ -74,7 +74,8 @@ public final class NinePWorkload implements StorageProvider {
      * synchronous; when nothing in the share is writable (a read-only root and only read-only
      * binds) there are no writes to lose and, in practice, no host-side changes to see, so it
      * gets {@code loose}, which caches lookups and pages in the guest: under TCG that takes ~45 ms
-     * off creating a container and running its first program (docs/performance.md).
+     * off creating a container and running its first program (docs/performance.md). Never for
+     * a pod's sandbox, whose share its members write through.
      */
     static String cache(SandboxPlan plan, ShareLayout share) {
         String a = plan.annotations().get(CACHE_ANNOTATION);
@@ -84,7 +85,16 @@ public final class NinePWorkload implements StorageProvider {
             }
             return a;
         }
-        return share.allReadonly() ? "loose" : "mmap";
+        return share.allReadonly() && !podSandbox(plan) ? "loose" : "mmap";
+    }
+
+    /**
+     * A pod's sandbox (CRI's, or podman's infra, which carries CRI-O's annotation): its share
+     * will also hold its members' rootfs and volumes, written by them and seen by the host.
+     */
+    static boolean podSandbox(SandboxPlan plan) {
+        return "sandbox".equals(plan.annotations().get("io.kubernetes.cri.container-type"))
+                || "sandbox".equals(plan.annotations().get("io.kubernetes.cri-o.ContainerType"));
     }
 
     @Override
