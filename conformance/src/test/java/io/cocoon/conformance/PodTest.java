@@ -124,8 +124,16 @@ class PodTest extends CniFixture {
         assertEquals("paused", status("app1"));
         assertEquals("running", status("pod1"));
         assertEquals(0, cocoon.run("exec", "pod1", "true").rc());
+        assertEquals("cannot exec in a paused container", cocoon.run("exec", "app1", "true").err().strip());
         assertEquals(0, cocoon.run("resume", "app1").rc());
         assertEquals("hello-app1\n", get("http://" + ip + ":8080/"));
+
+        // update and events address the member's guest cgroup, not the sandbox's
+        Cocoon.Result upd = cocoon.run("update", "--memory", "64m", "app1");
+        assertEquals(0, upd.rc(), upd::toString);
+        Cocoon.Result ev = cocoon.run("events", "--stats", "app1");
+        assertTrue(ev.out().contains("\"id\":\"app1\"") && ev.out().contains("67108864"), ev::toString);
+        assertFalse(cocoon.run("events", "--stats", "pod1").out().contains("67108864"), "the sandbox's limit is its own");
 
         // kill and delete the member: the sandbox stays, nothing of the member stays
         assertEquals(0, cocoon.run("kill", "app1", "KILL").rc());

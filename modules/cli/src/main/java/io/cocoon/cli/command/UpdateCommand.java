@@ -61,13 +61,29 @@ public final class UpdateCommand implements Command {
                 "cpu-rt-period", "cpu-rt-runtime", "l3-cache-schema", "mem-bw-schema")) {
             if (args.has(unsupported)) throw ResourceFile.refuse("--" + unsupported);
         }
-        if (args.has("memory")) u = u.withMemory(num(args, "memory"));
+        if (args.has("memory")) u = u.withMemory(bytes(args, "memory"));
         if (args.has("pids-limit")) u = u.withPids(num(args, "pids-limit"));
         if (args.has("cpu-quota")) u = u.withCpuQuota(num(args, "cpu-quota"));
         if (args.has("cpu-period")) u = u.withCpuPeriod(num(args, "cpu-period"));
         if (args.has("cpu-share")) u = u.withCpuShares(num(args, "cpu-share"));
         ctx.runtime().open(id).update(u);
         return 0;
+    }
+
+    /** runc's RAMInBytes: a number with an optional binary suffix (64m, 1g, 512KiB), or -1. */
+    static long bytes(Args a, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)(-?\\d+)\\s*([kmgtp]?)(i?b)?").matcher(a.value(name).strip());
+        if (!m.matches()) throw new CocoonException("--" + name + " " + a.value(name) + ": must be a size in bytes (e.g. 67108864 or 64m)");
+        long n = Long.parseLong(m.group(1));
+        int shift = switch (m.group(2).toLowerCase()) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            case "t" -> 40;
+            case "p" -> 50;
+            default -> 0;
+        };
+        return n < 0 ? n : n << shift;
     }
 
     private static long num(Args a, String name) {
