@@ -67,7 +67,7 @@ public final class Pods {
                 continue;
             }
             ContainerStatus st = Container.status(r);
-            if (st != ContainerStatus.CREATED && st != ContainerStatus.RUNNING && st != ContainerStatus.PAUSED) continue;
+            if (!st.hostsPod()) continue;
             byMonitor.put(r.pid(), id);
             String netns = netnsOf(store.dir(id));
             if (netns != null) byNetns.put(netns, id);

@@ -63,6 +63,11 @@ public enum ContainerStatus {
         };
     }
 
+    /** Whether its VM is up and can take pod members: created, running or paused. */
+    public boolean hostsPod() {
+        return this == CREATED || this == RUNNING || this == PAUSED;
+    }
+
     public boolean isStopped() {
         return this == STOPPED;
     }
