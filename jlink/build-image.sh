@@ -6,7 +6,8 @@
 #   4. the JDK 25 AOT cache, from a training run over the CLI's commands (io.cocoon.cli.Training),
 #      which also boots one real container when QEMU and the kernel are there
 #   5. share/defaults/cocoon examples, an empty plugins/ directory
-#   6. <target>/cocoon-<version>-linux-x86_64.tar.gz
+#   6. man pages and bash/zsh completion under share/, generated from the CLI (io.cocoon.cli.Docs)
+#   7. <target>/cocoon-<version>-linux-x86_64.tar.gz and the Debian package (jlink/build-deb.sh)
 # Usage: build-image.sh <java.home> <target dir> <version> <repo dir>
 set -euo pipefail
 JAVA_HOME=$1; TARGET=$2; VERSION=$3; REPO=$4
@@ -39,6 +40,12 @@ else
   say "WARNING: no guest kernel at $kernel (build it: $GUEST/kernel/build-kernel.sh); 'cocoon doctor' will say so"
 fi
 cp "$REPO/jlink/defaults/"* "$IMAGE/share/defaults/cocoon/"
+# for `cocoon --version`: the commit and the guest kernel's release
+commit=$(git -C "$REPO" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+[ "$commit" != unknown ] && ! git -C "$REPO" diff --quiet HEAD 2>/dev/null && commit="$commit-dirty"
+krel=unknown
+[ -f "$IMAGE/share/cocoon/guest/vmlinux" ] && krel=$(grep -a -m1 -o 'Linux version [^ ]*' "$IMAGE/share/cocoon/guest/vmlinux" | cut -d' ' -f3)
+printf 'commit=%s\nkernel=%s\n' "$commit" "${krel:-unknown}" > "$IMAGE/share/cocoon/build-info"
 
 say "AOT cache: training run"
 train=$(mktemp -d)
@@ -51,6 +58,10 @@ $unshare "$IMAGE/bin/java" $opts -XX:AOTCacheOutput="$IMAGE/lib/cocoon.aot" -Dco
 rm -rf "$train"
 [ -s "$IMAGE/lib/cocoon.aot" ] || { echo "AOT cache was not written" >&2; exit 1; }
 
+say "man pages and shell completion (from the CLI's command table)"
+"$IMAGE/bin/java" -m io.cocoon.cli/io.cocoon.cli.Docs "$IMAGE/share" "$(date -u +%Y-%m-%d)"
+
 say "tarball"
 tar -C "$TARGET" --transform "s|^image|cocoon-$VERSION|" -czf "$TARGET/cocoon-$VERSION-linux-x86_64.tar.gz" image
+bash "$REPO/jlink/build-deb.sh" "$IMAGE" "$VERSION" "$TARGET"
 say "done: $IMAGE ($(du -sh "$IMAGE" | cut -f1)), $TARGET/cocoon-$VERSION-linux-x86_64.tar.gz"

@@ -53,6 +53,11 @@ class CliBasicsTest {
         assertEquals(0, r.rc());
         assertTrue(r.out().startsWith("cocoon version "), r.out());
         assertTrue(r.out().contains("\nspec: 1.2.0\n"), r.out());
+        // runc's lines, then the JVM and the guest kernel the image carries
+        List<String> keys = r.out().lines().map(l -> l.substring(0, l.indexOf(l.startsWith("cocoon version") ? " " : ":"))).toList();
+        assertEquals(List.of("cocoon", "commit", "spec", "java", "guest kernel"), keys, r.out());
+        assertTrue(r.out().matches("(?s).*\ncommit: [0-9a-f]{12}(-dirty)?\n.*"), r.out());
+        assertTrue(r.out().matches("(?s).*\nguest kernel: 6\\.1\\.\\d+.*"), r.out());
     }
 
     @Test
@@ -196,7 +201,24 @@ class CliBasicsTest {
     @Test
     void doctorPrintsOneLinePerCheck() {
         Cocoon.Result r = cocoon().run("doctor");
-        for (String l : r.out().strip().split("\n")) assertTrue(l.matches("(OK|WARN|FAIL) .*"), l);
+        String prev = "";
+        for (String l : r.out().strip().split("\n")) {
+            // a check per line; a WARN or FAIL is followed by one line saying how to fix it
+            assertTrue(l.matches("(OK|WARN|FAIL) .*") || (l.startsWith("     fix: ") && prev.matches("(WARN|FAIL) .*")), l);
+            prev = l;
+        }
+        assertEquals(r.out().lines().filter(l -> l.matches("(WARN|FAIL) .*")).count(), r.out().lines().filter(l -> l.startsWith("     fix: ")).count(),
+                () -> "every warning says how to fix it:\n" + r.out());
+        Cocoon.Result json = cocoon().run("doctor", "--format", "json");
+        assertEquals(r.rc(), json.rc());
+        List<?> checks = (List<?>) Json.parse(json.out());
+        assertEquals(r.out().lines().filter(l -> l.matches("(OK|WARN|FAIL) .*")).count(), checks.size());
+        for (Object o : checks) {
+            Map<?, ?> c = (Map<?, ?>) o;
+            assertTrue(List.of("OK", "WARN", "FAIL").contains(c.get("status")), c.toString());
+            assertTrue(c.get("subject") instanceof String && c.get("detail") instanceof String, c.toString());
+            if (!"OK".equals(c.get("status"))) assertTrue(c.get("fix") instanceof String, "a fix for " + c);
+        }
         assertTrue(r.out().contains("qemu"), r.out());
         assertTrue(r.out().contains("kvm"), r.out());
         assertTrue(r.out().contains("guest kernel"), r.out());

@@ -26,9 +26,27 @@ public final class Version {
         return p;
     }
 
+    /**
+     * What the image was built from ({@code share/cocoon/build-info}, written by
+     * jlink/build-image.sh): {@code commit}, {@code kernel} (the guest kernel's release).
+     */
+    static Properties buildInfo() {
+        Properties p = new Properties();
+        try (InputStream in = java.nio.file.Files.newInputStream(io.cocoon.core.config.CocoonHome.get().resolve("share/cocoon/build-info"))) {
+            p.load(in);
+        } catch (IOException | RuntimeException ignored) {
+            // not an image (a development run): "unknown" below
+        }
+        return p;
+    }
+
+    /** runc's shape ({@code runc version}, {@code commit}, {@code spec}, then its toolchain), plus the guest kernel. */
     public static String text() {
+        Properties b = buildInfo();
         return "cocoon version " + version() + "\n"
+                + "commit: " + b.getProperty("commit", "unknown") + "\n"
                 + "spec: " + spec() + "\n"
-                + "java: " + System.getProperty("java.version") + "\n";
+                + "java: " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.vendor", "?") + ")\n"
+                + "guest kernel: " + b.getProperty("kernel", "unknown") + "\n";
     }
 }

@@ -132,9 +132,10 @@ public final class ContainerRuntime {
                     return n.check(new io.cocoon.spi.NetworkRequest(id, store.dir(id), r.netnsPath(), r.annotations()));
                 }
             }
-            return List.of(io.cocoon.spi.HostCheck.fail("network", "driver " + r.network() + " is not installed"));
+            return List.of(io.cocoon.spi.HostCheck.fail("network", "driver " + r.network() + " is not installed")
+                    .withFix("put the plugin that provides " + r.network() + " back in the plugins directory (cocoon plugins)"));
         } catch (java.io.IOException e) {
-            return List.of(io.cocoon.spi.HostCheck.warn("network", "no resources recorded: " + e.getMessage()));
+            return List.of(io.cocoon.spi.HostCheck.warn("network", "no resources recorded: " + e.getMessage()).withFix("the container is gone or half-created: cocoon delete --force it"));
         }
     }
 

@@ -59,9 +59,9 @@ public final class BlockRootfs implements StorageProvider {
     public List<HostCheck> check() {
         List<HostCheck> out = new ArrayList<>();
         out.add(Files.isExecutable(RootfsImages.QEMU_IMG) ? HostCheck.ok("qemu-img", RootfsImages.QEMU_IMG + " (block rootfs overlays)")
-                : HostCheck.warn("qemu-img", "missing: the block rootfs needs it (apt-get install qemu-utils)"));
+                : HostCheck.warn("qemu-img", "missing: the block rootfs needs it").withFix("apt-get install qemu-utils"));
         out.add(Files.isExecutable(RootfsImages.MKFS) ? HostCheck.ok("mkfs.ext4", RootfsImages.MKFS + " (images built from rootfs directories)")
-                : HostCheck.warn("mkfs.ext4", "missing: building a block rootfs needs it (apt-get install e2fsprogs)"));
+                : HostCheck.warn("mkfs.ext4", "missing: building a block rootfs needs it").withFix("apt-get install e2fsprogs"));
         return out;
     }
 

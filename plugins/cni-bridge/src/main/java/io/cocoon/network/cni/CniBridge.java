@@ -56,10 +56,10 @@ public final class CniBridge implements NetworkProvider {
                 break;
             }
         }
-        if (!found) out.add(HostCheck.warn("cni plugins", "bridge/host-local not found in /usr/lib/cni or /opt/cni/bin: apt-get install containernetworking-plugins"));
+        if (!found) out.add(HostCheck.warn("cni plugins", "bridge/host-local not found in /usr/lib/cni or /opt/cni/bin").withFix("apt-get install containernetworking-plugins"));
         out.add(Files.isExecutable(Path.of("/usr/sbin/tc")) || Files.isExecutable(Path.of("/sbin/tc"))
                 ? HostCheck.ok("tc", "iproute2's tc (the tap is joined to the container's interface by tc mirred)")
-                : HostCheck.fail("tc", "not found: apt-get install iproute2"));
+                : HostCheck.fail("tc", "not found").withFix("apt-get install iproute2"));
         return out;
     }
 
@@ -256,7 +256,7 @@ public final class CniBridge implements NetworkProvider {
                 }
                 String filters = Commands.check(Commands.in(netns, "tc", "filter", "show", "dev", dev, "ingress"));
                 out.add(filters.contains("mirred") && filters.contains(tap) ? HostCheck.ok("net " + dev, "redirected to " + tap)
-                        : HostCheck.fail("net " + dev, "its tc redirect to " + tap + " is gone"));
+                        : HostCheck.fail("net " + dev, "its tc redirect to " + tap + " is gone").withFix("the namespace was changed under the container: delete --force and recreate it"));
             }
             Map<String, Object> cni = JsonValues.map(st, "cni");
             if (!cni.isEmpty()) {
@@ -266,11 +266,11 @@ public final class CniBridge implements NetworkProvider {
                     Cni.check(n, JsonValues.map(cni, "result"), r.containerId(), netns);
                     out.add(HostCheck.ok("cni " + n.name(), "CHECK passed"));
                 } catch (CocoonException e) {
-                    out.add(HostCheck.fail("cni " + n.name(), e.getMessage()));
+                    out.add(HostCheck.fail("cni " + n.name(), e.getMessage()).withFix("compare the network config with the running container (CNI CHECK above); recreate the container to re-run ADD"));
                 }
             }
         } catch (IOException | RuntimeException e) {
-            out.add(HostCheck.warn("network", "no network state: " + e.getMessage()));
+            out.add(HostCheck.warn("network", "no network state: " + e.getMessage()).withFix("the container was created without Cocoon networking, or its state was removed: recreate it"));
         }
         return out;
     }

@@ -50,16 +50,18 @@ public final class QemuLite implements Hypervisor {
             Path q = findQemu(null);
             out.add(HostCheck.ok("qemu", q + " (" + version(q) + ")"));
         } catch (CocoonException e) {
-            out.add(HostCheck.fail("qemu", e.getMessage()));
+            out.add(HostCheck.fail("qemu", e.getMessage()).withFix("apt-get install qemu-system-x86, or set hypervisor.path in /etc/cocoon/vm.json"));
         }
         String why = Accelerator.kvmUnusable();
         if (why != null) {
-            out.add(HostCheck.warn("kvm", why + "; VMs run under TCG (slower)"));
+            out.add(HostCheck.warn("kvm", why + "; VMs run under TCG (slower)")
+                    .withFix("load kvm_intel or kvm_amd (modprobe), give this user /dev/kvm (group kvm), or enable nested virtualisation on the VM host"));
         } else {
             String cached = Accelerator.readCache();
             out.add(cached == null ? HostCheck.ok("kvm", "/dev/kvm opens; the first VM will probe whether guests boot under it")
                     : cached.equals("kvm") ? HostCheck.ok("kvm", "usable (probe boot succeeded on this host boot)")
-                    : HostCheck.warn("kvm", "a probe boot under KVM hung on this host boot; VMs run under TCG"));
+                    : HostCheck.warn("kvm", "a probe boot under KVM hung on this host boot; VMs run under TCG")
+                            .withFix("on a PVM host use a guest kernel built for PVM (io.cocoon.vm.kernel), or force io.cocoon.vm.accel=kvm to retry"));
         }
         out.add(Files.exists(Path.of("/dev/vhost-vsock"))
                 ? HostCheck.ok("vhost-vsock", "present (qemu-lite still uses its virtio-serial agent port, which works everywhere)")

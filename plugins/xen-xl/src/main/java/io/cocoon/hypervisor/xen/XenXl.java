@@ -35,8 +35,8 @@ public final class XenXl implements Hypervisor {
     public List<HostCheck> check() {
         boolean xl = Files.isExecutable(XL);
         boolean dom0 = Files.exists(Path.of("/proc/xen/capabilities"));
-        if (!xl) return List.of(HostCheck.warn("xl", "not installed (apt-get install xen-utils-4.17); the xen-xl driver is unavailable"));
-        if (!dom0) return List.of(HostCheck.warn("xl", XL + " present, but this host is not a Xen dom0"));
+        if (!xl) return List.of(HostCheck.warn("xl", "not installed; the xen-xl driver is unavailable").withFix("apt-get install xen-utils-4.17 and boot this host as a Xen dom0 (only needed for the xen-xl driver)"));
+        if (!dom0) return List.of(HostCheck.warn("xl", XL + " present, but this host is not a Xen dom0").withFix("boot the host under Xen (apt-get install xen-system-amd64, reboot into the Xen entry); qemu-lite works without it"));
         return List.of(HostCheck.ok("xl", XL + " on a Xen dom0"));
     }
 
