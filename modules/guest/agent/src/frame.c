@@ -68,7 +68,7 @@ enum frame_status frame_parse(const uint8_t *buf, size_t avail, struct frame *fr
 	uint32_t len = be32(buf + 8);
 	if (len > FRAME_MAX_PAYLOAD) {
 		if (why)
-			*why = "payload length over 1 MiB";
+			*why = "payload length over 4 MiB";
 		*consumed = resync_point(buf, avail, 1);
 		return FRAME_BAD;
 	}

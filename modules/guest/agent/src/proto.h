@@ -17,7 +17,7 @@
 #define FRAME_MAGIC0 0xC0
 #define FRAME_MAGIC1 0xC0
 #define FRAME_HDR_LEN 12
-#define FRAME_MAX_PAYLOAD (1024u * 1024u)
+#define FRAME_MAX_PAYLOAD (4u * 1024u * 1024u) /* above Linux's exec limit (ARG_MAX 2 MiB with an 8 MiB stack) */
 
 /* Flow control (spec "Flow control"). */
 #define OUTPUT_WINDOW 262144

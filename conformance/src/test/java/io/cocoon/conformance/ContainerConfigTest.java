@@ -141,7 +141,7 @@ class ContainerConfigTest extends VmTest {
         b.edit(c -> {
             Map<String, Object> linux = Bundle.obj(c, "linux");
             linux.put("cgroupsPath", path);
-            linux.put("resources", Map.of("memory", Map.of("limit", 134217728L)));
+            linux.put("resources", Map.of("memory", Map.of("limit", 134217728L), "pids", Map.of("limit", 1000L)));
         });
         assertEquals(0, cocoon.run("create", "--bundle", b.dir().toString(), "cg1").rc());
         long monitor = (Long) state("cg1").get("pid");
@@ -154,6 +154,11 @@ class ContainerConfigTest extends VmTest {
             // 128 MiB container limit -> 192 MiB VM (+64) -> 448 MiB for the VM's host processes (+256)
             assertEquals(String.valueOf(448L << 20), Files.readString(dir.resolve("memory.limit_in_bytes")).trim());
         }
+        // pids.limit reaches the host cgroup too (as runc writes it), and the guest's
+        Path pids = Files.isDirectory(Path.of("/sys/fs/cgroup/pids")) ? Path.of("/sys/fs/cgroup/pids" + path) : dir;
+        assertEquals("1000", Files.readString(pids.resolve("pids.max")).trim());
+        assertEquals(0, cocoon.run("start", "cg1").rc());
+        assertEquals("1000\n", cocoon.run("exec", "cg1", "sh", "-c", "cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max").out());
         assertEquals(0, cocoon.run("delete", "--force", "cg1").rc());
         assertTrue(Files.notExists(dir), "the cgroup goes with the container");
         for (String c : List.of("memory", "cpu", "cpuacct", "pids", "freezer", "")) {

@@ -57,6 +57,8 @@ public final class Monitor {
     private Requests requests;
     private Runnable afterCreate = () -> { };
     private volatile CompletableFuture<Void> binds = CompletableFuture.completedFuture(null);
+    /** Held from the hypervisor's start until the agent answers (or the boot fails). */
+    private volatile BootSlots bootSlot;
     private final PodProxy podProxy;
 
     public Monitor(StateStore store, LaunchSpec launch, Supplier<PluginRegistry> plugins) {
@@ -110,6 +112,7 @@ public final class Monitor {
             status = 255;
             exited.complete(ExitStatus.exited(255));
         }
+        releaseBootSlot();
         shutdown();
         if (io != null) io.close();
         if (control != null) control.close();
@@ -133,6 +136,8 @@ public final class Monitor {
         }
         Hypervisor hv = plugins.get().hypervisor(launch.hypervisor())
                 .orElseThrow(() -> new CocoonException("hypervisor driver \"" + launch.hypervisor() + "\" not found; see 'cocoon plugins'"));
+        // the boot deadline measures the guest, not a host queue: it starts once a slot is ours
+        bootSlot = BootSlots.acquire(store.root().resolve(".boot"));
         launchedAt = System.nanoTime();
         vm = hv.launch(launch.vm());
         // The share's binds can appear after QEMU has started (it resolves paths as the guest
@@ -150,6 +155,7 @@ public final class Monitor {
 
     /** Kills a VM started by {@link #launchVm} when the container never got going. */
     public void abortVm() {
+        releaseBootSlot();
         if (vm != null) vm.kill();
         if (launch.isPodMember()) return;
         binds.exceptionally(e -> null).join();
@@ -177,6 +183,7 @@ public final class Monitor {
         } catch (AgentException e) {
             throw bootFailure("the guest agent did not answer", e.getMessage());
         }
+        releaseBootSlot();
         long version = hello.u32(Proto.T_VERSION).orElse(0L);
         if (version != Proto.VERSION) throw new CocoonException("guest agent speaks protocol " + version + ", Cocoon speaks " + Proto.VERSION);
         Logger.info("agent {} on {} answered after {} ms (guest uptime {} ms)", hello.str(Proto.T_AGENT_VERSION).orElse("?"),
@@ -218,18 +225,53 @@ public final class Monitor {
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
+    private void releaseBootSlot() {
+        BootSlots s = bootSlot;
+        bootSlot = null;
+        if (s != null) s.close();
+    }
+
     private CocoonException bootFailure(String what, String detail) {
-        String where = launch.vm().consoleLog() == null ? "" : "; guest console: " + launch.vm().consoleLog();
-        String hvlog = launch.vm().hypervisorLog() == null ? "" : ", hypervisor log: " + launch.vm().hypervisorLog();
+        String where = logsNote();
         // a hypervisor that refuses its arguments closes the channel a moment before it exits
         for (int i = 0; i < 50 && vm != null && vm.isAlive(); i++) sleep(20);
         if (vm != null && !vm.isAlive()) {
             // the hypervisor's own words first: they name the cause (a bad device, a missing file)
             String said = hypervisorSaid();
-            return new CocoonException("the VM exited during boot" + (said == null ? " (" + detail + ")" : ": " + said) + where + hvlog);
+            return new CocoonException("the VM exited during boot" + (said == null ? " (" + detail + ")" : ": " + said) + where);
         }
         return new CocoonException("VM boot failed: " + what + " within " + launch.bootTimeoutMs() + " ms (" + detail
-                + "); the VM was killed" + where + hvlog);
+                + "); the VM was killed" + where);
+    }
+
+    /**
+     * What a boot failure says about the logs. A failed container's state directory is removed
+     * (create and run leave nothing behind), so logs in it are quoted, not pointed at: the guest
+     * console's last line inline, and only a hypervisor log kept elsewhere
+     * ({@code --hypervisor-log-dir}) by its path.
+     */
+    private String logsNote() {
+        StringBuilder sb = new StringBuilder();
+        String console = lastLine(launch.vm().consoleLog());
+        sb.append(console == null ? "; the guest console is empty" : "; the guest console's last line: \"" + console + "\"");
+        Path hv = launch.vm().hypervisorLog();
+        if (hv != null && !hv.toAbsolutePath().startsWith(stateDir.toAbsolutePath())) sb.append("; hypervisor log: ").append(hv);
+        else sb.append(" (the logs go with the failed container; --hypervisor-log-dir DIR keeps QEMU's)");
+        return sb.toString();
+    }
+
+    private static String lastLine(Path log) {
+        if (log == null || !Files.isReadable(log)) return null;
+        try {
+            List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                String l = lines.get(i).replaceAll("\\p{Cntrl}", "").strip();
+                if (!l.isEmpty()) return l.length() > 200 ? l.substring(0, 200) + "..." : l;
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return null;
     }
 
     /** The last error line the hypervisor wrote to its log, or null. */

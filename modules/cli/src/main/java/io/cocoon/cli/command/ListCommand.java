@@ -34,8 +34,11 @@ public final class ListCommand implements Command {
         if (!format.equals("table") && !format.equals("json")) throw new CocoonException("invalid format option \"" + format + "\"");
         boolean all = args.flag("all");
         List<Container> containers = ctx.runtime().list();
+        // state that cannot be read still names a container (its VM may run): status "unknown"
+        Map<String, String> unreadable = ctx.runtime().unreadable();
         if (args.flag("quiet")) {
             containers.forEach(c -> ctx.out().println(c.id()));
+            unreadable.keySet().forEach(ctx.out()::println);
             return 0;
         }
         if (format.equals("json")) {
@@ -50,6 +53,14 @@ public final class ListCommand implements Command {
                 }
                 out.add(m);
             }
+            unreadable.forEach((id, why) -> {
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("id", id);
+                m.put("pid", 0);
+                m.put("status", "unknown");
+                m.put("error", why);
+                out.add(m);
+            });
             JsonOutput.line(ctx.out(), out);
             return 0;
         }
@@ -62,6 +73,11 @@ public final class ListCommand implements Command {
             List<String> row = new ArrayList<>(List.of(r.id(), String.valueOf(m.get("pid")), String.valueOf(m.get("status")),
                     r.bundle(), r.created(), r.owner()));
             if (all) row.addAll(List.of(dash(r.hypervisor()), dash(r.kernel()), dash(r.image())));
+            rows.add(row.toArray(String[]::new));
+        }
+        for (String id : unreadable.keySet()) {
+            List<String> row = new ArrayList<>(List.of(id, "0", "unknown", "-", "-", "-"));
+            if (all) row.addAll(List.of("-", "-", "-"));
             rows.add(row.toArray(String[]::new));
         }
         table(ctx, rows);

@@ -52,6 +52,21 @@ public final class AgentPayloads {
         return w;
     }
 
+    /**
+     * The encoded CREATE, checked against the frame limit before anything is launched: an
+     * environment (or argument list) too big for one frame is refused naming the field, the size
+     * and the limit, not as a framing error after the VM has booted.
+     */
+    public static byte[] fit(Tlv.Writer create, Spec.Process process) {
+        byte[] b = create.toBytes();
+        if (b.length <= Frame.MAX_PAYLOAD) return b;
+        long env = process.env().stream().mapToLong(e -> e.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 4L).sum();
+        long args = process.args().stream().mapToLong(a -> a.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 4L).sum();
+        String field = env >= args ? "process.env" : "process.args";
+        throw new io.cocoon.spi.SpecException(field, (Math.max(env, args) >> 10) + " KiB is more than the agent protocol carries ("
+                + (Frame.MAX_PAYLOAD >> 20) + " MiB per container spec; Linux's own exec limit is 2 MiB with the default 8 MiB stack)");
+    }
+
     static int namespaceFlags(SandboxPlan plan) {
         int f = 0;
         for (String ns : plan.namespaces()) {

@@ -12,12 +12,13 @@ import java.io.OutputStream;
 public record Frame(int type, int id, byte[] payload) {
     public static final int MAGIC = 0xC0C0;
     public static final int HEADER = 12;
-    public static final int MAX_PAYLOAD = 1 << 20;
+    /** 4 MiB: above what Linux lets exec take (ARG_MAX, 2 MiB with the default 8 MiB stack), so an environment never hits it first. */
+    public static final int MAX_PAYLOAD = 4 << 20;
     private static final byte[] EMPTY = new byte[0];
 
     public Frame {
         if (payload == null) payload = EMPTY;
-        if (payload.length > MAX_PAYLOAD) throw new IllegalArgumentException("frame payload over 1 MiB");
+        if (payload.length > MAX_PAYLOAD) throw new IllegalArgumentException("frame payload of " + payload.length + " bytes is over the protocol's " + (MAX_PAYLOAD >> 20) + " MiB");
     }
 
     public Frame(int type, int id) {

@@ -21,9 +21,20 @@ public final class HostCgroup {
     /** Headroom for QEMU itself and the monitor JVM on top of guest RAM, in the host cgroup. */
     public static final long HOST_OVERHEAD_MIB = 256;
 
+    /**
+     * The fewest pids the host cgroup may allow: it holds the monitor JVM's threads (~25) and
+     * QEMU's (~5-10), not the container's processes, which the guest cgroup counts. A smaller
+     * {@code pids.limit} is enforced in the guest only.
+     */
+    public static final long MIN_HOST_PIDS = 128;
+
     /** Host limits for the VM; 0 or negative means none. */
-    public record Limits(long memoryBytes, long cpuQuota, long cpuPeriod, long cpuShares) {
-        public static final Limits NONE = new Limits(0, 0, 0, 0);
+    public record Limits(long memoryBytes, long cpuQuota, long cpuPeriod, long cpuShares, long pids) {
+        public static final Limits NONE = new Limits(0, 0, 0, 0, 0);
+
+        public Limits(long memoryBytes, long cpuQuota, long cpuPeriod, long cpuShares) {
+            this(memoryBytes, cpuQuota, cpuPeriod, cpuShares, 0);
+        }
 
         /**
          * The host cgroup bounds the whole VM: guest RAM plus the hypervisor's overhead (only when
@@ -35,7 +46,8 @@ public final class HostCgroup {
             long quota = r.cpu() != null && r.cpu().quota() != null ? r.cpu().quota() : 0;
             long period = r.cpu() != null && r.cpu().period() != null ? r.cpu().period() : 0;
             long shares = r.cpu() != null && r.cpu().shares() != null ? r.cpu().shares() : 0;
-            return new Limits(mem, quota, period, shares);
+            long pids = r.pids() != null && r.pids().limit() > 0 ? Math.max(r.pids().limit(), MIN_HOST_PIDS) : 0;
+            return new Limits(mem, quota, period, shares, pids);
         }
     }
 
@@ -80,6 +92,9 @@ public final class HostCgroup {
                             if (limits.cpuQuota() > 0) write(dir, "cpu.cfs_quota_us", limits.cpuQuota());
                             if (limits.cpuShares() > 0) write(dir, "cpu.shares", limits.cpuShares());
                         }
+                        case "pids" -> {
+                            if (limits.pids() > 0) write(dir, "pids.max", limits.pids());
+                        }
                         default -> { }
                     }
                     for (long pid : pids) write(dir, "cgroup.procs", pid);
@@ -93,6 +108,7 @@ public final class HostCgroup {
                     Files.writeString(dir.resolve("cpu.max"), CgroupValues.cpuMax(limits.cpuQuota(), limits.cpuPeriod()));
                 }
                 if (limits.cpuShares() > 0) write(dir, "cpu.weight", CgroupValues.weight(limits.cpuShares()));
+                if (limits.pids() > 0) write(dir, "pids.max", limits.pids());
                 for (long pid : pids) write(dir, "cgroup.procs", pid);
             }
         } catch (IOException | RuntimeException e) {

@@ -53,6 +53,24 @@ public final class ContainerRuntime {
         return new Container(this, id, store.read(id));
     }
 
+    /**
+     * Ids whose directory exists but whose state cannot be read (a create killed before its
+     * first write, or a state file truncated, garbled or deleted), with why: {@code list} shows
+     * them, so that nothing that may still run is invisible; {@code delete --force} stops what
+     * runs of them by the processes' own identity.
+     */
+    public java.util.Map<String, String> unreadable() {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (String id : store.list()) {
+            try {
+                store.read(id);
+            } catch (CocoonException e) {
+                out.put(id, e.getMessage());
+            }
+        }
+        return out;
+    }
+
     /** All containers whose state can be read, sorted by id; the others are logged. */
     public List<Container> list() {
         List<Container> out = new ArrayList<>();

@@ -46,6 +46,12 @@ public final class Creation {
     public static final String VM_ACPI = "io.cocoon.vm.acpi";
 
     /**
+     * How long a VM may wait for a host boot slot (the monitor's admission queue) before its boot
+     * deadline starts; create's wait for its monitor includes it.
+     */
+    public static final long BOOT_QUEUE_MS = 300_000;
+
+    /**
      * A prepared container: locked, in status {@code creating}, its files written. The caller
      * starts its monitor, then closes the lock.
      */
@@ -124,7 +130,7 @@ public final class Creation {
         // before anything is launched: a plan the machine cannot hold fails here, in one line
         drivers.hypervisor().validate(vm);
         Spec.Process process = read.process();
-        byte[] create = AgentPayloads.create(plan, sp, net, process, true).toBytes();
+        byte[] create = AgentPayloads.fit(AgentPayloads.create(plan, sp, net, process, true), process);
         return new LaunchSpec(id, read.spec().ociVersion(), read.bundle().toString(), plan.rootfs().toString(),
                 drivers.hypervisorName(), vm, create, process.terminal(), consoleSocket, bootTimeout, plan.cgroupsPath(),
                 plan.annotations(), HostCgroup.Limits.forVm(plan.resources(), plan.vm().memoryMiB()),

@@ -42,8 +42,7 @@ final class Deletion {
             try {
                 r = store.read(id);
             } catch (CocoonException e) {
-                // no readable state: an aborted create; nothing runs that we could know of
-                store.remove(id);
+                deleteUnreadable(rt, id, force, e);
                 return;
             }
             // never kill ourselves: at the end of a foreground run the monitor is this process
@@ -54,6 +53,26 @@ final class Deletion {
             poststop(store.dir(id), r);
             store.remove(id);
         }
+    }
+
+    /**
+     * A container whose state cannot be read (an aborted create, or a state file truncated,
+     * garbled or deleted): what still runs of it is found by its processes' own identity and
+     * stopped ({@code delete --force}; plain {@code delete} refuses a running one, as runc does),
+     * then its drivers' resources are released as after a crash.
+     */
+    private static void deleteUnreadable(ContainerRuntime rt, String id, boolean force, CocoonException why) {
+        StateStore store = rt.store();
+        java.util.List<Long> pids = Processes.belongingTo(store.root(), store.dir(id), id, StateStore.DEFAULT_ROOT);
+        if (!pids.isEmpty() && !force) {
+            throw new ContainerError(ContainerError.Kind.INVALID, why.getMessage() + "; its processes " + pids
+                    + " still run: use delete --force");
+        }
+        if (!pids.isEmpty()) RuntimeLog.get().warn(why.getMessage() + "; stopping its processes " + pids);
+        for (long p : pids) Processes.kill(p, io.cocoon.core.state.ProcStat.startTime(p), 5000);
+        Cleanup.releaseDrivers(store.dir(id), id, rt::plugins);
+        Cleanup.removeCgroups(store.dir(id));
+        store.remove(id);
     }
 
     /**

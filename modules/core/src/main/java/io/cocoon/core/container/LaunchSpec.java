@@ -72,7 +72,7 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
         m.put("cgroupsPath", cgroupsPath);
         m.put("annotations", annotations);
         m.put("hostLimits", Map.of("memoryBytes", hostLimits.memoryBytes(), "cpuQuota", hostLimits.cpuQuota(),
-                "cpuPeriod", hostLimits.cpuPeriod(), "cpuShares", hostLimits.cpuShares()));
+                "cpuPeriod", hostLimits.cpuPeriod(), "cpuShares", hostLimits.cpuShares(), "pids", hostLimits.pids()));
         m.put("guestUpdate", Base64.getEncoder().encodeToString(guestUpdate));
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("prestart", hooksJson(hooks.prestart()));
@@ -116,7 +116,8 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
                 new HostCgroup.Limits(JsonValues.number(JsonValues.map(m, "hostLimits"), "memoryBytes").orElse(0L),
                         JsonValues.number(JsonValues.map(m, "hostLimits"), "cpuQuota").orElse(0L),
                         JsonValues.number(JsonValues.map(m, "hostLimits"), "cpuPeriod").orElse(0L),
-                        JsonValues.number(JsonValues.map(m, "hostLimits"), "cpuShares").orElse(0L)),
+                        JsonValues.number(JsonValues.map(m, "hostLimits"), "cpuShares").orElse(0L),
+                        JsonValues.number(JsonValues.map(m, "hostLimits"), "pids").orElse(0L)),
                 Base64.getDecoder().decode(JsonValues.string(m, "guestUpdate").orElse("")),
                 hooksFrom(JsonValues.map(m, "hooks")), bindsFrom(m), JsonValues.string(m, "sandbox").orElse(null));
     }

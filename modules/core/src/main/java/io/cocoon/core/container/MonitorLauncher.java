@@ -6,6 +6,7 @@ import io.cocoon.core.state.ContainerError;
 import io.cocoon.core.state.ContainerFiles;
 import io.cocoon.core.state.ContainerRecord;
 import io.cocoon.core.state.ProcStat;
+import io.cocoon.core.state.StateStore;
 import io.cocoon.spi.CocoonException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,17 +37,30 @@ final class MonitorLauncher {
             Creation.abort(rt, id, p.lock());
             throw e;
         }
-        long wait = p.launch().bootTimeoutMs() + CREATE_GRACE_MS;
+        long wait = p.launch().bootTimeoutMs() + CREATE_GRACE_MS + Creation.BOOT_QUEUE_MS;
         Path err = rt.store().dir(id).resolve(ContainerFiles.ERROR);
-        // The monitor is not our child: follow it through the pid it writes into state.json.
+        // The monitor is not our child: follow it through the pid it writes into state.json, and
+        // until then through its command line (setsid, nsenter, unshare and the JVM all carry
+        // "monitor -- <id>"), so a monitor that dies before it writes anything is noticed at once.
+        long launched = System.currentTimeMillis();
+        long[] lastScan = {0};
+        boolean[] seen = {true};
         BooleanSupplier alive = () -> {
             if (Files.exists(err)) return false;
             try {
                 ContainerRecord r = rt.store().read(id);
-                return r.pid() == me || ProcStat.alive(r.pid(), r.pidStart());
+                if (r.pid() != me) return ProcStat.alive(r.pid(), r.pidStart());
             } catch (RuntimeException e) {
-                return true;
+                // not written yet
             }
+            long now = System.currentTimeMillis();
+            if (now - launched < 1000) return true;
+            if (now - lastScan[0] >= 250) { // a /proc scan at most four times a second
+                lastScan[0] = now;
+                seen[0] = !io.cocoon.core.util.Processes.belongingTo(rt.store().root(), rt.store().dir(id), id,
+                        StateStore.DEFAULT_ROOT).isEmpty();
+            }
+            return seen[0];
         };
         long monitorPid;
         try {

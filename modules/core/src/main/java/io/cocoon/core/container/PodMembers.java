@@ -64,8 +64,8 @@ final class PodMembers {
             AtomicFiles.write(dir.resolve(ContainerFiles.RESOURCES), new Cleanup.Resources(null, null, null, null,
                     plan.annotations(), share.toString()).toJson());
             StoragePlan sp = storage.prepare(plan, sb.stateDir());
-            byte[] create = AgentPayloads.create(plan, sp, NetworkSetup.NONE, read.process(), true)
-                    .u32(Proto.T_JOIN_NS, sb.joinNs()).toBytes();
+            byte[] create = AgentPayloads.fit(AgentPayloads.create(plan, sp, NetworkSetup.NONE, read.process(), true)
+                    .u32(Proto.T_JOIN_NS, sb.joinNs()), read.process());
             Files.createDirectories(store.socketDir(id));
             VmPlan sv = sandbox.vm();
             VmPlan vm = new VmPlan(id, UUID.nameUUIDFromBytes(id.getBytes()).toString(), dir, sv.vcpus(), sv.memoryMiB(),

@@ -68,13 +68,32 @@ public final class StateStore {
                 try {
                     Files.createDirectory(d);
                 } catch (FileAlreadyExistsException e) {
-                    throw ContainerError.exists(id);
+                    if (!reclaimStale(d)) throw ContainerError.exists(id);
+                    Files.createDirectory(d);
                 }
                 return lockFile(d.resolve(".lock"), "container " + id);
             }
         } catch (IOException e) {
             throw new CocoonException("cannot create state for " + id + " in " + root + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * A directory a killed {@code create} left before it wrote anything (no state, no record of
+     * driver resources) and whose lock nobody holds: {@code state} already says such a container
+     * does not exist, so {@code create} must be able to make it. Removed, and true; otherwise false.
+     */
+    private static boolean reclaimStale(Path d) throws IOException {
+        if (Files.exists(d.resolve(ContainerFiles.STATE)) || Files.exists(d.resolve(ContainerFiles.RESOURCES))) return false;
+        try (FileChannel ch = FileChannel.open(d.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock l = ch.tryLock();
+            if (l == null) return false; // a create is still at work on it
+            l.release();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return false; // held by this very process
+        }
+        deleteTree(d);
+        return true;
     }
 
     /** Locks an existing container; fails with runc's wording when it does not exist. */

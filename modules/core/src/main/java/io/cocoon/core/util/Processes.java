@@ -32,6 +32,50 @@ public final class Processes {
         return waitGone(pid, start, timeoutMs);
     }
 
+    /**
+     * The live processes of a container found by their own identity, for when its state file
+     * cannot say (truncated, garbage, deleted): its monitor ({@code ... [--root ROOT] monitor --
+     * ID}) and every process with an argument inside its state directory (the hypervisor's
+     * pid file, share and sockets). This process is never among them.
+     */
+    public static java.util.List<Long> belongingTo(java.nio.file.Path root, java.nio.file.Path stateDir, String id,
+                                                   java.nio.file.Path defaultRoot) {
+        java.util.List<Long> out = new java.util.ArrayList<>();
+        long me = ProcessHandle.current().pid();
+        String dir = stateDir.toAbsolutePath().normalize().toString();
+        String rootStr = root.toAbsolutePath().normalize().toString();
+        java.io.File[] procs = new java.io.File("/proc").listFiles((d, n) -> n.chars().allMatch(Character::isDigit));
+        if (procs == null) return out;
+        for (java.io.File p : procs) {
+            long pid = Long.parseLong(p.getName());
+            if (pid == me) continue;
+            String[] argv;
+            try {
+                argv = new String(java.nio.file.Files.readAllBytes(p.toPath().resolve("cmdline")), java.nio.charset.StandardCharsets.UTF_8)
+                        .split("\0");
+            } catch (java.io.IOException | RuntimeException e) {
+                continue; // gone, or a kernel thread
+            }
+            if (isMonitorOf(argv, rootStr, id, defaultRoot) || java.util.Arrays.stream(argv).anyMatch(a -> a.equals(dir) || a.contains(dir + "/"))) {
+                out.add(pid);
+            }
+        }
+        return out;
+    }
+
+    static boolean isMonitorOf(String[] argv, String root, String id, java.nio.file.Path defaultRoot) {
+        boolean monitor = false;
+        String argRoot = null;
+        for (int i = 0; i < argv.length; i++) {
+            if (argv[i].equals("--root") && i + 1 < argv.length) argRoot = argv[i + 1];
+            else if (argv[i].startsWith("--root=")) argRoot = argv[i].substring(7);
+            if (argv[i].equals("monitor") && i + 2 < argv.length && argv[i + 1].equals("--") && argv[i + 2].equals(id)) monitor = true;
+        }
+        if (!monitor) return false;
+        String r = argRoot == null ? defaultRoot.toString() : java.nio.file.Path.of(argRoot).toAbsolutePath().normalize().toString();
+        return r.equals(root);
+    }
+
     /** SIGTERMs, waits up to {@code graceMs}, then SIGKILLs. */
     public static boolean terminate(long pid, long start, long graceMs) {
         if (!ProcStat.alive(pid, start)) return true;

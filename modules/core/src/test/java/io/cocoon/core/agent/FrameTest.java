@@ -73,7 +73,7 @@ class FrameTest {
 
     @Test
     void oversizedLengthIsTreatedAsGarbage() throws IOException {
-        byte[] bogus = {(byte) 0xC0, (byte) 0xC0, 0, 1, 0, 0, 0, 1, 0, 0x10, 0, 1}; // length 1 MiB + 1
+        byte[] bogus = {(byte) 0xC0, (byte) 0xC0, 0, 1, 0, 0, 0, 1, 0, 0x40, 0, 1}; // length 4 MiB + 1
         byte[] negative = {(byte) 0xC0, (byte) 0xC0, 0, 1, 0, 0, 0, 1, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
         Frame f = new Frame(Proto.OK, 9, new byte[] {1});
         InputStream in = new ByteArrayInputStream(concat(bogus, negative, f.encode()));

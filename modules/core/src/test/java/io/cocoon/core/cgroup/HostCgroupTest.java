@@ -23,8 +23,9 @@ class HostCgroupTest {
     @Test
     void v1PutsLimitsAndPidsInEachController(@TempDir Path root) throws Exception {
         for (String c : List.of("memory", "cpu", "pids")) Files.createDirectories(root.resolve(c));
-        List<Path> dirs = HostCgroup.place(root, "/a/b", new HostCgroup.Limits(1 << 30, 50000, 100000, 512), 11, 22);
+        List<Path> dirs = HostCgroup.place(root, "/a/b", new HostCgroup.Limits(1 << 30, 50000, 100000, 512, 1000), 11, 22);
         assertEquals(3, dirs.size());
+        assertEquals("1000", Files.readString(root.resolve("pids/a/b/pids.max")));
         assertEquals(String.valueOf(1 << 30), Files.readString(root.resolve("memory/a/b/memory.limit_in_bytes")));
         assertEquals("50000", Files.readString(root.resolve("cpu/a/b/cpu.cfs_quota_us")));
         assertEquals("512", Files.readString(root.resolve("cpu/a/b/cpu.shares")));
@@ -39,5 +40,21 @@ class HostCgroupTest {
         assertEquals("20000 100000", Files.readString(root.resolve("x/cpu.max")));
         assertTrue(Files.notExists(root.resolve("x/memory.max")), "no memory limit without one in the spec");
         assertEquals("39", Files.readString(root.resolve("x/cpu.weight")));
+        assertTrue(Files.notExists(root.resolve("x/pids.max")), "no pids limit without one in the spec");
+        HostCgroup.place(root, "/y", new HostCgroup.Limits(0, 0, 0, 0, 1000), 5);
+        assertEquals("1000", Files.readString(root.resolve("y/pids.max")));
+    }
+
+    /** The host cgroup holds the monitor's and QEMU's threads: a tiny limit is the guest's alone. */
+    @Test
+    void pidsLimitReachesTheHostCgroupWithRoomForTheMonitor() {
+        io.cocoon.spi.oci.Linux.Resources r = io.cocoon.core.oci.SpecParser.parse(("{'ociVersion': '1.2.0', 'root': {'path': 'r'},"
+                + " 'process': {'args': ['x'], 'cwd': '/'}, 'linux': {'resources': {'pids': {'limit': 1000}}}}").replace('\'', '"')
+                .getBytes(), "config.json").linux().resources();
+        assertEquals(1000, HostCgroup.Limits.forVm(r, 256).pids());
+        io.cocoon.spi.oci.Linux.Resources small = io.cocoon.core.oci.SpecParser.parse(("{'ociVersion': '1.2.0', 'root': {'path': 'r'},"
+                + " 'process': {'args': ['x'], 'cwd': '/'}, 'linux': {'resources': {'pids': {'limit': 10}}}}").replace('\'', '"')
+                .getBytes(), "config.json").linux().resources();
+        assertEquals(HostCgroup.MIN_HOST_PIDS, HostCgroup.Limits.forVm(small, 256).pids());
     }
 }

@@ -73,11 +73,28 @@ class StateStoreTest {
     }
 
     @Test
-    void duplicateIdIsRefused() {
+    void duplicateIdIsRefused() throws IOException {
         StateStore st = store();
         st.create("dup").close();
+        Files.writeString(st.dir("dup").resolve(ContainerFiles.STATE), "{}");
         CocoonException e = assertThrows(CocoonException.class, () -> st.create("dup"));
         assertEquals("container with id dup already exists", e.getMessage());
+    }
+
+    /** What a create killed before its first write leaves: state says "does not exist", so create may. */
+    @Test
+    void aKilledCreatesRemnantIsReclaimedButALiveCreateIsNot() throws IOException {
+        StateStore st = store();
+        try (StateStore.Lock busy = st.create("k")) {
+            assertEquals("container with id k already exists", assertThrows(CocoonException.class, () -> st.create("k")).getMessage(),
+                    "a create still holding the lock keeps its id");
+        }
+        Files.writeString(st.dir("k").resolve(".state.json.1234"), "{"); // its temporary file
+        assertEquals("container k does not exist", assertThrows(CocoonException.class, () -> st.read("k")).getMessage());
+        st.create("k").close();
+        assertEquals(List.of(".lock"), names(st.dir("k")));
+        Files.writeString(st.dir("k").resolve(ContainerFiles.RESOURCES), "{}");
+        assertThrows(CocoonException.class, () -> st.create("k"), "resources recorded: something may need cleaning up");
     }
 
     @Test
