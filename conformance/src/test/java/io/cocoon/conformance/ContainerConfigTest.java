@@ -141,7 +141,8 @@ class ContainerConfigTest extends VmTest {
         b.edit(c -> {
             Map<String, Object> linux = Bundle.obj(c, "linux");
             linux.put("cgroupsPath", path);
-            linux.put("resources", Map.of("memory", Map.of("limit", 134217728L), "pids", Map.of("limit", 1000L)));
+            linux.put("resources", Map.of("memory", Map.of("limit", 134217728L), "pids", Map.of("limit", 1000L),
+                    "cpu", Map.of("cpus", "0", "mems", "0")));
         });
         assertEquals(0, cocoon.run("create", "--bundle", b.dir().toString(), "cg1").rc());
         long monitor = (Long) state("cg1").get("pid");
@@ -157,11 +158,21 @@ class ContainerConfigTest extends VmTest {
         // pids.limit reaches the host cgroup too (as runc writes it), and the guest's
         Path pids = Files.isDirectory(Path.of("/sys/fs/cgroup/pids")) ? Path.of("/sys/fs/cgroup/pids" + path) : dir;
         assertEquals("1000", Files.readString(pids.resolve("pids.max")).trim());
+        // cpu.cpus/mems: a cpuset holding the VM's threads, which /proc/<state.pid>/cgroup names
+        Path cpuset = Files.isDirectory(Path.of("/sys/fs/cgroup/cpuset")) ? Path.of("/sys/fs/cgroup/cpuset" + path) : dir;
+        if (Files.exists(cpuset.resolve("cpuset.cpus"))) {
+            assertEquals("0", Files.readString(cpuset.resolve("cpuset.cpus")).trim());
+            assertEquals("0", Files.readString(cpuset.resolve("cpuset.mems")).trim());
+        }
+        if (cpuset != dir) {
+            String own = Files.readString(Path.of("/proc/" + monitor + "/cgroup"));
+            assertTrue(own.lines().anyMatch(l -> l.matches("\\d+:cpuset:" + java.util.regex.Pattern.quote(path))), own);
+        }
         assertEquals(0, cocoon.run("start", "cg1").rc());
         assertEquals("1000\n", cocoon.run("exec", "cg1", "sh", "-c", "cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max").out());
         assertEquals(0, cocoon.run("delete", "--force", "cg1").rc());
         assertTrue(Files.notExists(dir), "the cgroup goes with the container");
-        for (String c : List.of("memory", "cpu", "cpuacct", "pids", "freezer", "")) {
+        for (String c : List.of("memory", "cpu", "cpuacct", "pids", "freezer", "cpuset", "")) {
             Path parent = Path.of("/sys/fs/cgroup/" + c + "/cocoon-test");
             if (Files.isDirectory(parent)) Files.deleteIfExists(parent);
         }

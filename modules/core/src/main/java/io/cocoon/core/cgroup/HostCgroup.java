@@ -16,7 +16,7 @@ import org.tinylog.Logger;
  */
 public final class HostCgroup {
     public static final Path ROOT = Path.of("/sys/fs/cgroup");
-    static final List<String> V1_CONTROLLERS = List.of("memory", "cpu", "cpuacct", "pids", "freezer");
+    static final List<String> V1_CONTROLLERS = List.of("memory", "cpu", "cpuacct", "pids", "freezer", "cpuset");
 
     /** Headroom for QEMU itself and the monitor JVM on top of guest RAM, in the host cgroup. */
     public static final long HOST_OVERHEAD_MIB = 256;
@@ -29,11 +29,15 @@ public final class HostCgroup {
     public static final long MIN_HOST_PIDS = 128;
 
     /** Host limits for the VM; 0 or negative means none. */
-    public record Limits(long memoryBytes, long cpuQuota, long cpuPeriod, long cpuShares, long pids) {
-        public static final Limits NONE = new Limits(0, 0, 0, 0, 0);
+    public record Limits(long memoryBytes, long cpuQuota, long cpuPeriod, long cpuShares, long pids, String cpus, String mems) {
+        public static final Limits NONE = new Limits(0, 0, 0, 0, 0, null, null);
 
         public Limits(long memoryBytes, long cpuQuota, long cpuPeriod, long cpuShares) {
-            this(memoryBytes, cpuQuota, cpuPeriod, cpuShares, 0);
+            this(memoryBytes, cpuQuota, cpuPeriod, cpuShares, 0, null, null);
+        }
+
+        public Limits(long memoryBytes, long cpuQuota, long cpuPeriod, long cpuShares, long pids) {
+            this(memoryBytes, cpuQuota, cpuPeriod, cpuShares, pids, null, null);
         }
 
         /**
@@ -47,7 +51,10 @@ public final class HostCgroup {
             long period = r.cpu() != null && r.cpu().period() != null ? r.cpu().period() : 0;
             long shares = r.cpu() != null && r.cpu().shares() != null ? r.cpu().shares() : 0;
             long pids = r.pids() != null && r.pids().limit() > 0 ? Math.max(r.pids().limit(), MIN_HOST_PIDS) : 0;
-            return new Limits(mem, quota, period, shares, pids);
+            // cpuset: the VM's threads (vCPUs included) run on the spec's CPUs and memory nodes
+            String cpus = r.cpu() != null && r.cpu().cpus() != null && !r.cpu().cpus().isBlank() ? r.cpu().cpus().strip() : null;
+            String mems = r.cpu() != null && r.cpu().mems() != null && !r.cpu().mems().isBlank() ? r.cpu().mems().strip() : null;
+            return new Limits(mem, quota, period, shares, pids, cpus, mems);
         }
     }
 
@@ -81,7 +88,8 @@ public final class HostCgroup {
                     Path base = root.resolve(ctrl);
                     if (!Files.isDirectory(base)) continue;
                     Path dir = Path.of(base + rel);
-                    Files.createDirectories(dir);
+                    if (ctrl.equals("cpuset")) createCpusets(base, dir);
+                    else Files.createDirectories(dir);
                     dirs.add(dir);
                     switch (ctrl) {
                         case "memory" -> {
@@ -94,6 +102,10 @@ public final class HostCgroup {
                         }
                         case "pids" -> {
                             if (limits.pids() > 0) write(dir, "pids.max", limits.pids());
+                        }
+                        case "cpuset" -> {
+                            if (limits.cpus() != null) Files.writeString(dir.resolve("cpuset.cpus"), limits.cpus());
+                            if (limits.mems() != null) Files.writeString(dir.resolve("cpuset.mems"), limits.mems());
                         }
                         default -> { }
                     }
@@ -109,12 +121,33 @@ public final class HostCgroup {
                 }
                 if (limits.cpuShares() > 0) write(dir, "cpu.weight", CgroupValues.weight(limits.cpuShares()));
                 if (limits.pids() > 0) write(dir, "pids.max", limits.pids());
+                if (limits.cpus() != null && Files.exists(dir.resolve("cpuset.cpus"))) Files.writeString(dir.resolve("cpuset.cpus"), limits.cpus());
+                if (limits.mems() != null && Files.exists(dir.resolve("cpuset.mems"))) Files.writeString(dir.resolve("cpuset.mems"), limits.mems());
                 for (long pid : pids) write(dir, "cgroup.procs", pid);
             }
         } catch (IOException | RuntimeException e) {
             Logger.warn("host cgroup {}: {}", rel, e.getMessage());
         }
         return dirs;
+    }
+
+    /**
+     * cgroup v1's cpuset: a new cpuset has no CPUs and no memory nodes, and no task may join it
+     * until it has both, so each level created on the way down starts with its parent's.
+     */
+    private static void createCpusets(Path base, Path dir) throws IOException {
+        Path rel = base.relativize(dir);
+        Path cur = base;
+        for (Path part : rel) {
+            Path next = cur.resolve(part);
+            if (!Files.isDirectory(next)) Files.createDirectory(next);
+            for (String f : List.of("cpuset.cpus", "cpuset.mems")) {
+                if (Files.exists(next.resolve(f)) && Files.readString(next.resolve(f)).isBlank() && Files.exists(cur.resolve(f))) {
+                    Files.writeString(next.resolve(f), Files.readString(cur.resolve(f)).strip());
+                }
+            }
+            cur = next;
+        }
     }
 
     private static void write(Path dir, String file, long value) throws IOException {

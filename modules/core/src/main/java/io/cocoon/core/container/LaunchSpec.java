@@ -71,8 +71,11 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
         m.put("bootTimeoutMs", bootTimeoutMs);
         m.put("cgroupsPath", cgroupsPath);
         m.put("annotations", annotations);
-        m.put("hostLimits", Map.of("memoryBytes", hostLimits.memoryBytes(), "cpuQuota", hostLimits.cpuQuota(),
-                "cpuPeriod", hostLimits.cpuPeriod(), "cpuShares", hostLimits.cpuShares(), "pids", hostLimits.pids()));
+        Map<String, Object> hl = new java.util.LinkedHashMap<>(Map.of("memoryBytes", hostLimits.memoryBytes(), "cpuQuota",
+                hostLimits.cpuQuota(), "cpuPeriod", hostLimits.cpuPeriod(), "cpuShares", hostLimits.cpuShares(), "pids", hostLimits.pids()));
+        if (hostLimits.cpus() != null) hl.put("cpus", hostLimits.cpus());
+        if (hostLimits.mems() != null) hl.put("mems", hostLimits.mems());
+        m.put("hostLimits", hl);
         m.put("guestUpdate", Base64.getEncoder().encodeToString(guestUpdate));
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("prestart", hooksJson(hooks.prestart()));
@@ -117,7 +120,9 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
                         JsonValues.number(JsonValues.map(m, "hostLimits"), "cpuQuota").orElse(0L),
                         JsonValues.number(JsonValues.map(m, "hostLimits"), "cpuPeriod").orElse(0L),
                         JsonValues.number(JsonValues.map(m, "hostLimits"), "cpuShares").orElse(0L),
-                        JsonValues.number(JsonValues.map(m, "hostLimits"), "pids").orElse(0L)),
+                        JsonValues.number(JsonValues.map(m, "hostLimits"), "pids").orElse(0L),
+                        JsonValues.string(JsonValues.map(m, "hostLimits"), "cpus").orElse(null),
+                        JsonValues.string(JsonValues.map(m, "hostLimits"), "mems").orElse(null)),
                 Base64.getDecoder().decode(JsonValues.string(m, "guestUpdate").orElse("")),
                 hooksFrom(JsonValues.map(m, "hooks")), bindsFrom(m), JsonValues.string(m, "sandbox").orElse(null));
     }

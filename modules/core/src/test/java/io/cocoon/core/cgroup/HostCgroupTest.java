@@ -45,6 +45,23 @@ class HostCgroupTest {
         assertEquals("1000", Files.readString(root.resolve("y/pids.max")));
     }
 
+    /** v1 cpuset: the leaf gets the spec's CPUs and nodes; a level made on the way starts with its parent's. */
+    @Test
+    void v1CpusetLevelsInheritThenTheLeafIsTheSpecs(@TempDir Path root) throws Exception {
+        Path base = root.resolve("cpuset");
+        Files.createDirectories(base.resolve("a"));
+        Files.writeString(base.resolve("cpuset.cpus"), "0-3\n");
+        Files.writeString(base.resolve("cpuset.mems"), "0\n");
+        Files.writeString(base.resolve("a/cpuset.cpus"), ""); // as the kernel makes a new cpuset: empty
+        Files.writeString(base.resolve("a/cpuset.mems"), "");
+        Files.createDirectories(root.resolve("memory"));
+        HostCgroup.place(root, "/a/b", new HostCgroup.Limits(0, 0, 0, 0, 0, "1", null), 7);
+        assertEquals("0-3", Files.readString(base.resolve("a/cpuset.cpus")), "an empty level gets its parent's CPUs");
+        assertEquals("0", Files.readString(base.resolve("a/cpuset.mems")));
+        assertEquals("1", Files.readString(base.resolve("a/b/cpuset.cpus")));
+        assertEquals("7", Files.readString(base.resolve("a/b/cgroup.procs")));
+    }
+
     /** The host cgroup holds the monitor's and QEMU's threads: a tiny limit is the guest's alone. */
     @Test
     void pidsLimitReachesTheHostCgroupWithRoomForTheMonitor() {
