@@ -50,6 +50,11 @@ final class Deletion {
             ContainerStatus status = Container.status(r);
             if (status.requireDelete(id, force)) stop(store, id, r, status);
             Cleanup.all(store, id, r, rt::plugins);
+            // what the record could not name: a monitor killed create left before it wrote its pid
+            for (long p : Processes.belongingTo(store.root(), store.dir(id), id, StateStore.DEFAULT_ROOT)) {
+                RuntimeLog.get().warn("delete " + id + ": killing " + p + ", which its state did not name");
+                Processes.kill(p, io.cocoon.core.state.ProcStat.startTime(p), 5000);
+            }
             poststop(store.dir(id), r);
             store.remove(id);
         }
