@@ -46,7 +46,11 @@ final class BootSlots implements AutoCloseable {
 
     /** Waits (up to {@link #WAIT_MS}) for a free slot; null where slots cannot be kept (no /run). */
     static BootSlots acquire(Path fallbackDir) {
-        Path dir = DIR;
+        return acquire(DIR, fallbackDir, slots(), WAIT_MS);
+    }
+
+    static BootSlots acquire(Path preferred, Path fallbackDir, int n, long waitMs) {
+        Path dir = preferred;
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -58,7 +62,6 @@ final class BootSlots implements AutoCloseable {
                 return null;
             }
         }
-        int n = slots();
         long t0 = System.currentTimeMillis();
         long sleep = 5;
         while (true) {
@@ -70,8 +73,8 @@ final class BootSlots implements AutoCloseable {
                     return s;
                 }
             }
-            if (System.currentTimeMillis() - t0 > WAIT_MS) {
-                throw new CocoonException("no boot slot within " + WAIT_MS / 1000 + " s: " + n + " VMs are booting on this host"
+            if (System.currentTimeMillis() - t0 > waitMs) {
+                throw new CocoonException("no boot slot within " + (waitMs >= 1000 ? waitMs / 1000 + " s" : waitMs + " ms") + ": " + n + " VMs are booting on this host"
                         + " (COCOON_BOOT_SLOTS sets how many may)");
             }
             try {
