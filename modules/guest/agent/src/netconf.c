@@ -95,12 +95,19 @@ static int find_by_mac(const char *mac, char name[16])
 	return -1;
 }
 
+/* A zeroed netlink request of one type, its header sized for the message that follows it. */
+static void nl_init(struct nlreq *r, uint16_t type, uint16_t flags, size_t msg)
+{
+	memset(r, 0, sizeof(*r));
+	r->h.nlmsg_len = NLMSG_LENGTH(msg);
+	r->h.nlmsg_type = type;
+	r->h.nlmsg_flags = flags;
+}
+
 static int set_link(int fd, int idx, const char *rename, uint32_t mtu, int up)
 {
 	struct nlreq r;
-	memset(&r, 0, sizeof(r));
-	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-	r.h.nlmsg_type = RTM_NEWLINK;
+	nl_init(&r, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
 	r.u.ifi.ifi_family = AF_UNSPEC;
 	r.u.ifi.ifi_index = idx;
 	r.u.ifi.ifi_change = IFF_UP;
@@ -137,10 +144,7 @@ static int add_addr(int fd, int idx, const char *cidr)
 	if (parse_cidr(cidr, &family, a, &plen) < 0)
 		return -EINVAL;
 	struct nlreq r;
-	memset(&r, 0, sizeof(r));
-	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
-	r.h.nlmsg_type = RTM_NEWADDR;
-	r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	nl_init(&r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, sizeof(struct ifaddrmsg));
 	r.u.ifa.ifa_family = (unsigned char)family;
 	r.u.ifa.ifa_prefixlen = (unsigned char)plen;
 	r.u.ifa.ifa_index = (unsigned)idx;
@@ -166,10 +170,7 @@ static int add_route(int fd, int idx, const struct route_spec *rs)
 	else if (parse_cidr(rs->dst, &family, dst, &plen) < 0)
 		return -EINVAL;
 	struct nlreq r;
-	memset(&r, 0, sizeof(r));
-	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
-	r.h.nlmsg_type = RTM_NEWROUTE;
-	r.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	nl_init(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct rtmsg));
 	r.u.rt.rtm_family = (unsigned char)family;
 	r.u.rt.rtm_dst_len = (unsigned char)plen;
 	r.u.rt.rtm_table = RT_TABLE_MAIN;
@@ -200,9 +201,7 @@ static int nparked;
 static int move_to_netns(int fd, int idx, int nsfd)
 {
 	struct nlreq r;
-	memset(&r, 0, sizeof(r));
-	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-	r.h.nlmsg_type = RTM_NEWLINK;
+	nl_init(&r, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
 	r.u.ifi.ifi_family = AF_UNSPEC;
 	r.u.ifi.ifi_index = idx;
 	uint32_t ns = (uint32_t)nsfd;
@@ -286,9 +285,7 @@ static int set_mac(int fd, int idx, const char *mac)
 	if (parse_mac(mac, m) < 0)
 		return -EINVAL;
 	struct nlreq r;
-	memset(&r, 0, sizeof(r));
-	r.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
-	r.h.nlmsg_type = RTM_NEWLINK;
+	nl_init(&r, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
 	r.u.ifi.ifi_family = AF_UNSPEC;
 	r.u.ifi.ifi_index = idx;
 	add_attr(&r, IFLA_ADDRESS, m, 6);
