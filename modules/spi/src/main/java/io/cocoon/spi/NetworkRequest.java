@@ -11,10 +11,13 @@ import java.util.Map;
  *     or null when the spec asks for a new one
  * @param env the container process's environment (RunX's {@code NETCONF=...} is there)
  * @param annotations the spec's annotations (e.g. the CNI network to join)
+ * @param lateAttach whether an engine may still set up the container's network between create
+ *     and start ({@code ctr run --cni} does); false for {@code run}, which starts at once, so a
+ *     new namespace with no network asked for needs nothing kept in reserve
  */
 @Stable(since = "1.0")
 public record NetworkRequest(String containerId, Path stateDir, String netnsPath, Map<String, String> annotations,
-                             List<String> env) {
+                             List<String> env, boolean lateAttach) {
     public NetworkRequest {
         annotations = Map.copyOf(annotations);
         env = List.copyOf(env);
@@ -22,7 +25,11 @@ public record NetworkRequest(String containerId, Path stateDir, String netnsPath
 
     /** SPI 1.0's shape: no environment. */
     public NetworkRequest(String containerId, Path stateDir, String netnsPath, Map<String, String> annotations) {
-        this(containerId, stateDir, netnsPath, annotations, List.of());
+        this(containerId, stateDir, netnsPath, annotations, List.of(), true);
+    }
+
+    public NetworkRequest(String containerId, Path stateDir, String netnsPath, Map<String, String> annotations, List<String> env) {
+        this(containerId, stateDir, netnsPath, annotations, env, true);
     }
 
     /** The value of {@code name=...} in the process environment, or null. */

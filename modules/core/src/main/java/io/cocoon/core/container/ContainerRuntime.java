@@ -91,7 +91,7 @@ public final class ContainerRuntime {
      * @param start also start it ({@code run --detach})
      */
     public Container create(CreateOptions o, boolean start) {
-        Creation.Prepared p = Creation.prepare(this, o, null);
+        Creation.Prepared p = Creation.prepare(this, o, null, start);
         MonitorLauncher.launchAndWait(this, p, o.pidFile(), start);
         return open(p.id());
     }
@@ -102,7 +102,7 @@ public final class ContainerRuntime {
      * state files are written (the VM boots there).
      */
     public Creation.Prepared prepare(CreateOptions o, Consumer<LaunchSpec> early) {
-        return Creation.prepare(this, o, early);
+        return Creation.prepare(this, o, early, true);
     }
 
     /** Undoes a prepared container that never got going (the foreground run's failure path). */

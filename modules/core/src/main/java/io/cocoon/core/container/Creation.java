@@ -65,6 +65,14 @@ public final class Creation {
      *     failure in it aborts the create like any other
      */
     static Prepared prepare(ContainerRuntime rt, CreateOptions o, Consumer<LaunchSpec> early) {
+        return prepare(rt, o, early, false);
+    }
+
+    /**
+     * @param startsAtOnce {@code run} (attached or detached): nothing can attach a network
+     *     between create and start, so none is kept in reserve
+     */
+    static Prepared prepare(ContainerRuntime rt, CreateOptions o, Consumer<LaunchSpec> early, boolean startsAtOnce) {
         StateStore store = rt.store();
         BundleReader.Read read = BundleReader.read(o, rt.plugins());
         String id = read.id();
@@ -72,7 +80,7 @@ public final class Creation {
         Pods.Sandbox sandbox = Pods.find(store, read.spec());
         if (sandbox != null) return PodMembers.prepare(rt, read, sandbox, o, early);
         Drivers drivers = Drivers.choose(rt.plugins(), plan, new NetworkRequest(id, store.dir(id), plan.netnsPath(), plan.annotations(),
-                read.process().env()));
+                read.process().env(), !startsAtOnce));
         GuestImage guest = rt.guest().resolve(plan.vm().kernel(), plan.vm().initrd(), plan.vm().hostKernel());
         RuntimeLog.get().debug("guest kernel " + guest.kernel() + " (" + guest.source() + ")");
         Timing.mark("drivers chosen");

@@ -70,7 +70,8 @@ public final class CniBridge implements NetworkProvider {
      */
     @Override
     public boolean supports(NetworkRequest r) {
-        return true;
+        // a new namespace with no network asked for, started at once (run): lo alone, no standby NIC
+        return r.netnsPath() != null || r.lateAttach() || network(r) != null;
     }
 
     @Override

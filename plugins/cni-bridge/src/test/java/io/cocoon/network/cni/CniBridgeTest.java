@@ -50,6 +50,10 @@ class CniBridgeTest {
     void servesEveryRequestAndChecksTheHostTools() {
         CniBridge c = new CniBridge();
         assertTrue(c.supports(request(Map.of())), "a new namespace gets lo and a standby NIC");
+        assertFalse(c.supports(new io.cocoon.spi.NetworkRequest("c1", tmp, null, Map.of(), List.of(), false)),
+                "run starts at once: nothing can attach later, so no standby NIC and no namespace");
+        assertTrue(c.supports(new io.cocoon.spi.NetworkRequest("c1", tmp, "/run/netns/x", Map.of(), List.of(), false)),
+                "an engine's namespace is always joined");
         assertFalse(c.check().isEmpty());
         c.teardown(request(Map.of())); // nothing recorded: nothing to do
     }
