@@ -6,6 +6,7 @@ import io.cocoon.cli.support.Command;
 import io.cocoon.cli.support.Context;
 import io.cocoon.cli.support.JsonOutput;
 import io.cocoon.core.container.Container;
+import io.cocoon.core.container.ContainerRuntime;
 import io.cocoon.core.state.ContainerRecord;
 import io.cocoon.spi.CocoonException;
 import java.util.ArrayList;
@@ -33,9 +34,10 @@ public final class ListCommand implements Command {
         String format = args.value("format", "table");
         if (!format.equals("table") && !format.equals("json")) throw new CocoonException("invalid format option \"" + format + "\"");
         boolean all = args.flag("all");
-        List<Container> containers = ctx.runtime().list();
+        ContainerRuntime.Listing listing = ctx.runtime().list();
+        List<Container> containers = listing.containers();
         // state that cannot be read still names a container (its VM may run): status "unknown"
-        Map<String, String> unreadable = ctx.runtime().unreadable();
+        Map<String, String> unreadable = listing.unreadable();
         if (args.flag("quiet")) {
             containers.forEach(c -> ctx.out().println(c.id()));
             unreadable.keySet().forEach(ctx.out()::println);

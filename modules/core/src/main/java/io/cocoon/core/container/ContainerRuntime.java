@@ -54,34 +54,26 @@ public final class ContainerRuntime {
     }
 
     /**
-     * Ids whose directory exists but whose state cannot be read (a create killed before its
-     * first write, or a state file truncated, garbled or deleted), with why: {@code list} shows
-     * them, so that nothing that may still run is invisible; {@code delete --force} stops what
-     * runs of them by the processes' own identity.
+     * What {@code list} shows: the containers whose state can be read, sorted by id, and the ids
+     * whose directory exists but whose state cannot be read (a create killed before its first
+     * write, or a state file truncated, garbled or deleted), with why. Those are shown too, so
+     * nothing that may still run is invisible; {@code delete --force} stops what runs of them by
+     * the processes' own identity. One read of each state.
      */
-    public java.util.Map<String, String> unreadable() {
-        java.util.Map<String, String> out = new java.util.TreeMap<>();
-        for (String id : store.list()) {
-            try {
-                store.read(id);
-            } catch (CocoonException e) {
-                out.put(id, e.getMessage());
-            }
-        }
-        return out;
-    }
+    public record Listing(List<Container> containers, java.util.Map<String, String> unreadable) {}
 
-    /** All containers whose state can be read, sorted by id; the others are logged. */
-    public List<Container> list() {
+    public Listing list() {
         List<Container> out = new ArrayList<>();
+        java.util.Map<String, String> unreadable = new java.util.TreeMap<>();
         for (String id : store.list()) {
             try {
                 out.add(new Container(this, id, store.read(id)));
             } catch (CocoonException e) {
-                io.cocoon.core.log.RuntimeLog.get().warn(e.getMessage()); // half-created or foreign directory
+                io.cocoon.core.log.RuntimeLog.get().warn(e.getMessage()); // half-created or damaged
+                unreadable.put(id, e.getMessage());
             }
         }
-        return out;
+        return new Listing(out, unreadable);
     }
 
     /**
