@@ -139,7 +139,8 @@ struct child_args {
 	int start_fd;                    /* read end: START byte (init only) */
 	int tty;                         /* pty slave, or -1 */
 	int in_fd, out_fd, err_fd;       /* stdio without a terminal */
-	int ns_fd[4];                    /* exec: cgroup, ipc, uts, mnt of the init (-1 = same) */
+	int ns_fd[5];                    /* exec: user, cgroup, ipc, uts, mnt of the init (-1 = same) */
+	int map_fd;                      /* init in a user namespace: read end, a byte once its id maps are written */
 	int join_fd[2];                  /* init of a pod member: ipc, uts of the sandbox's init (-1 = none) */
 	const char *cgroup;              /* the container's cgroup, "" = none */
 	int root_fd;                     /* exec: /proc/<init>/root */

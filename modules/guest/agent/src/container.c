@@ -29,6 +29,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -94,7 +96,20 @@ static int do_mount(const struct mount_spec *m, const char *target, const char *
 			  NULL) < 0)
 			return fail("remount %s read-only/with flags: %s", shown, strerror(errno));
 	} else if (mount(src, target, m->type, fl, m->data) < 0) {
-		return fail("mount %s on %s: %s", src, shown, strerror(errno));
+		/* a user namespace without its own network namespace may not mount sysfs: bind the
+		 * guest's, as runc binds the host's */
+		int e = errno;
+		struct statfs sf;
+		/* ... which brings the guest's cgroup2 at /sys/fs/cgroup, that cannot be mounted again there */
+		if (e == EBUSY && !strcmp(m->type, "cgroup2") && statfs(target, &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC)
+			return 0;
+		if (!(e == EPERM && !strcmp(m->type, "sysfs") && mount("/sys", target, NULL, MS_BIND | MS_REC, NULL) == 0)) {
+			errno = e;
+			return fail("mount %s on %s: %s", src, shown, strerror(errno));
+		}
+		if ((fl & REMOUNT_FLAGS) &&
+		    mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | (fl & REMOUNT_FLAGS) | kept_flags(target), NULL) < 0)
+			return fail("remount %s (a bind of the guest's /sys): %s", shown, strerror(errno));
 	}
 	if (m->has_propagation && mount(NULL, target, NULL, (unsigned long)m->propagation, NULL) < 0)
 		return fail("set propagation of %s: %s", shown, strerror(errno));

@@ -18,6 +18,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,6 +30,19 @@
 #include "agent.h"
 #include "log.h"
 #include "path.h"
+
+/* The guest's own node at the same path, when it is of that type and number: bound over target. */
+static int bind_guest_node(const struct device_spec *d, mode_t type, dev_t rdev, const char *target)
+{
+	struct stat st;
+	if (stat(d->path, &st) < 0 || (st.st_mode & S_IFMT) != type || st.st_rdev != rdev)
+		return -1;
+	int fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return mount(d->path, target, NULL, MS_BIND, NULL);
+}
 
 int devices_create(const struct container_spec *cs, const char *root, char *err, size_t errsz)
 {
@@ -49,7 +64,13 @@ int devices_create(const struct container_spec *cs, const char *root, char *err,
 		}
 		mode_t type = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
 		unlink(target); /* an existing node of the same name is replaced, as runc does */
-		if (mknod(target, type | (d->mode & 07777), d->type == 'p' ? 0 : makedev(d->major, d->minor)) < 0) {
+		dev_t rdev = d->type == 'p' ? 0 : makedev(d->major, d->minor);
+		int rc = mknod(target, type | (d->mode & 07777), rdev), e = errno;
+		/* no mknod in a user namespace: bind the guest's node of that number, as runc binds the host's */
+		if (rc < 0 && e == EPERM && (cs->namespaces & CLONE_NEWUSER) && bind_guest_node(d, type, rdev, target) == 0)
+			continue;
+		if (rc < 0) {
+			errno = e;
 			snprintf(err, errsz, "mknod %s (%c %llu:%llu): %s", d->path, d->type, (unsigned long long)d->major,
 				 (unsigned long long)d->minor, strerror(errno));
 			return -1;

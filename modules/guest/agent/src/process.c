@@ -146,15 +146,28 @@ static int setup_stdio(void)
 	return -1;
 }
 
+/*
+ * In a user namespace the process still has the host's ids, unmapped there: files it makes would
+ * fail (EOVERFLOW) until it is the namespace's root, as runc's nsexec does right after joining.
+ */
+static void become_ns_root(void)
+{
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		die(errno, "user namespace: becoming its root (linux.uidMappings/gidMappings must map id 0): %s",
+		    strerror(errno));
+}
+
 /* Joins the init's namespaces and root (EXEC). The pid namespace was
  * entered by the parent before fork. */
 static void enter_container(void)
 {
-	static const int types[4] = {CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNS};
-	static const char *const names[4] = {"cgroup", "ipc", "uts", "mnt"};
-	for (int i = 0; i < 4; i++)
+	static const int types[5] = {CLONE_NEWUSER, CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNS};
+	static const char *const names[5] = {"user", "cgroup", "ipc", "uts", "mnt"};
+	for (int i = 0; i < 5; i++)
 		if (CA->ns_fd[i] >= 0 && setns(CA->ns_fd[i], types[i]) < 0)
 			die(errno, "setns %s: %s", names[i], strerror(errno));
+	if (CA->ns_fd[0] >= 0)
+		become_ns_root();
 	if (fchdir(CA->root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
 		die(errno, "entering the container root: %s", strerror(errno));
 }
@@ -293,9 +306,19 @@ void child_main(const struct child_args *a)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
 
-	if (a->cgroup[0] && cg_join_self(a->cgroup) < 0)
+	if (a->map_fd >= 0) {
+		/* a new user namespace: the agent joined the cgroup, set oom_score_adj and the id maps */
+		char c;
+		ssize_t n;
+		while ((n = read(a->map_fd, &c, 1)) < 0 && errno == EINTR)
+			;
+		if (n != 1)
+			_exit(1);
+		become_ns_root();
+	} else if (a->cgroup[0] && cg_join_self(a->cgroup) < 0) {
 		die(errno, "joining cgroup %s: %s", a->cgroup, strerror(errno));
-	if (ps->has_oom) {
+	}
+	if (ps->has_oom && a->map_fd < 0) {
 		char v[16];
 		snprintf(v, sizeof(v), "%d", ps->oom_score_adj);
 		if (write_file("/proc/self/oom_score_adj", v) < 0)

@@ -114,6 +114,9 @@
 #define TAG_NETIF 0x0020
 #define TAG_FILE 0x0021
 #define TAG_JOIN_NS 0x0022 /* CREATE: u32 clone flags (IPC, UTS, PID) to join from container 0's init */
+/* CREATE with CLONE_NEWUSER: the init's /proc/PID/uid_map and gid_map, "inside outside count" lines */
+#define TAG_UID_MAP 0x0023
+#define TAG_GID_MAP 0x0024
 /* HELLO reply, repeated: an extension served beyond version 1 (net, files, devices, shares). */
 #define TAG_EXTENSION 0x00A3
 

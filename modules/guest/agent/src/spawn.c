@@ -204,9 +204,11 @@ static void close_child_side(struct child_args *ca, int pidns)
 {
 	if (ca->tty >= 0)
 		close(ca->tty);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		if (ca->ns_fd[i] >= 0)
 			close(ca->ns_fd[i]);
+	if (ca->map_fd >= 0)
+		close(ca->map_fd);
 	for (int i = 0; i < 2; i++)
 		if (ca->join_fd[i] >= 0)
 			close(ca->join_fd[i]);
@@ -214,6 +216,48 @@ static void close_child_side(struct child_args *ca, int pidns)
 		close(ca->root_fd);
 	if (pidns >= 0)
 		close(pidns);
+}
+
+/*
+ * The parent's half of a user namespace (linux.uidMappings/gidMappings), as runc's nsexec: the
+ * init was cloned into its new user namespace and waits on map_w. It has no capability outside
+ * that namespace, so the agent writes what needs them here: its cgroup, its oom_score_adj, then
+ * its uid_map and gid_map; the byte on map_w lets it go on (process.c becomes root inside).
+ */
+static int userns_setup(pid_t pid, const struct container_spec *cs, const struct proc_spec *ps,
+			const char *cgroup, int map_w, char *err, size_t errsz)
+{
+	char path[64], v[32];
+	/* the init cannot create /run/cocoon in the guest's root, owned by an id its namespace lacks */
+	if (mkdir("/run/cocoon", 0755) < 0 && errno != EEXIST) {
+		snprintf(err, errsz, "mkdir /run/cocoon: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(v, sizeof(v), "%d", (int)pid);
+	if (cgroup[0] && cg_write(cgroup, "cgroup.procs", v, err, errsz) < 0)
+		return -1;
+	if (ps->has_oom) {
+		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+		snprintf(v, sizeof(v), "%d", ps->oom_score_adj);
+		if (write_file(path, v) < 0) {
+			snprintf(err, errsz, "oom_score_adj %d: %s", ps->oom_score_adj, strerror(errno));
+			return -1;
+		}
+	}
+	static const char *const file[2] = {"uid_map", "gid_map"};
+	static const char *const field[2] = {"linux.uidMappings", "linux.gidMappings"};
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file[i]);
+		if (write_file(path, i ? cs->gid_map : cs->uid_map) < 0) {
+			snprintf(err, errsz, "%s: writing %s: %s", field[i], file[i], strerror(errno));
+			return -1;
+		}
+	}
+	if (write(map_w, "M", 1) != 1) {
+		snprintf(err, errsz, "user namespace: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 #define FAIL(...)                                                                                  \
@@ -228,9 +272,9 @@ struct proc *proc_spawn(uint32_t id, uint32_t req, const struct proc_spec *ps,
 {
 	struct child_args ca = {.ps = ps, .cs = cs, .tty = -1, .in_fd = -1, .out_fd = -1,
 				.err_fd = -1, .start_fd = -1, .root_fd = -1,
-				.ns_fd = {-1, -1, -1, -1}, .join_fd = {-1, -1}, .cgroup = ctr_cgroup(CTR_OF(id))};
+				.ns_fd = {-1, -1, -1, -1, -1}, .map_fd = -1, .join_fd = {-1, -1}, .cgroup = ctr_cgroup(CTR_OF(id))};
 	int syncp[2] = {-1, -1}, startp[2] = {-1, -1}, inp[2] = {-1, -1}, outp[2] = {-1, -1},
-	    errp[2] = {-1, -1}, master = -1, pidns = -1;
+	    errp[2] = {-1, -1}, mapp[2] = {-1, -1}, master = -1, pidns = -1;
 	struct proc *init = cs ? NULL : proc_find(CTR_ID(CTR_OF(id), 1));
 	struct proc *sandbox = cs && cs->join_ns ? proc_find(CTR_ID(0, 1)) : NULL;
 	struct proc *p = calloc(1, sizeof(*p));
@@ -238,7 +282,7 @@ struct proc *proc_spawn(uint32_t id, uint32_t req, const struct proc_spec *ps,
 		FAIL("out of memory");
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, syncp) < 0 ||
-	    (cs && pipe2(startp, O_CLOEXEC) < 0))
+	    (cs && pipe2(startp, O_CLOEXEC) < 0) || (cs && (cs->namespaces & CLONE_NEWUSER) && pipe2(mapp, O_CLOEXEC) < 0))
 		FAIL("pipe: %s", strerror(errno));
 	if (ps->terminal) {
 		char name[64];
@@ -287,10 +331,16 @@ struct proc *proc_spawn(uint32_t id, uint32_t req, const struct proc_spec *ps,
 		errno = e;
 		if (pid < 0)
 			FAIL("clone: %s", strerror(errno));
+		ca.map_fd = mapp[0];
+		if (pid > 0 && mapp[1] >= 0 && userns_setup(pid, cs, ps, ca.cgroup, mapp[1], err, errsz) < 0) {
+			*eno = errno;
+			kill(pid, SIGKILL); /* reaped as an unknown child */
+			goto fail;
+		}
 	} else {
-		static const char *const ns[4] = {"cgroup", "ipc", "uts", "mnt"};
+		static const char *const ns[5] = {"user", "cgroup", "ipc", "uts", "mnt"};
 		char path[64];
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < 5; i++)
 			ca.ns_fd[i] = open_ns(init->pid, ns[i]);
 		snprintf(path, sizeof(path), "/proc/%d/root", (int)init->pid);
 		if ((ca.root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
@@ -332,6 +382,8 @@ struct proc *proc_spawn(uint32_t id, uint32_t req, const struct proc_spec *ps,
 	close(syncp[1]);
 	if (startp[0] >= 0)
 		close(startp[0]);
+	if (mapp[1] >= 0)
+		close(mapp[1]);
 	if (outp[1] >= 0)
 		close(outp[1]);
 	if (errp[1] >= 0)
@@ -344,8 +396,8 @@ struct proc *proc_spawn(uint32_t id, uint32_t req, const struct proc_spec *ps,
 
 fail:
 	for (int i = 0; i < 2; i++) {
-		int *fds[] = {syncp, startp, inp, outp, errp};
-		for (int j = 0; j < 5; j++)
+		int *fds[] = {syncp, startp, inp, outp, errp, mapp};
+		for (int j = 0; j < 6; j++)
 			if (fds[j][i] >= 0)
 				close(fds[j][i]);
 	}

@@ -479,7 +479,7 @@ int spec_decode_process(const uint8_t *p, size_t n, struct arena *a, struct proc
 	return decode_process(&d, p, n, out);
 }
 
-#define ALLOWED_NS (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP)
+#define ALLOWED_NS (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP | CLONE_NEWUSER)
 
 int spec_decode_container(const uint8_t *p, size_t n, struct arena *a, struct container_spec *cs,
 			  char *err, size_t errsz)
@@ -527,6 +527,8 @@ int spec_decode_container(const uint8_t *p, size_t n, struct arena *a, struct co
 		case TAG_READONLY_PATH: rc = get_str(d, "READONLY_PATH", v, len, &cs->readonly[nro++]); break;
 		case TAG_NAMESPACES: rc = get_u32(d, "NAMESPACES", v, len, &cs->namespaces); break;
 		case TAG_JOIN_NS: rc = get_u32(d, "JOIN_NS", v, len, &cs->join_ns); break;
+		case TAG_UID_MAP: rc = get_str(d, "UID_MAP", v, len, &cs->uid_map); break;
+		case TAG_GID_MAP: rc = get_str(d, "GID_MAP", v, len, &cs->gid_map); break;
 		case TAG_PROCESS:
 			rc = decode_process(d, v, len, &cs->process);
 			have_proc = 1;
@@ -557,6 +559,10 @@ int spec_decode_container(const uint8_t *p, size_t n, struct arena *a, struct co
 	if (cs->join_ns & ~(uint32_t)JOINABLE_NS)
 		return fail(d, "JOIN_NS: only IPC, UTS and PID can be joined, not 0x%x", cs->join_ns & ~(uint32_t)JOINABLE_NS);
 	cs->namespaces &= ~cs->join_ns; /* joined, not created */
+	if ((cs->namespaces & CLONE_NEWUSER) && (!cs->uid_map || !cs->gid_map))
+		return fail(d, "NAMESPACES: a user namespace needs UID_MAP and GID_MAP");
+	if (!(cs->namespaces & CLONE_NEWUSER) && (cs->uid_map || cs->gid_map))
+		return fail(d, "UID_MAP/GID_MAP: id maps need a user namespace (CLONE_NEWUSER)");
 	for (size_t i = 0; i < cs->nsysctls; i++)
 		if (!strchr(cs->sysctls[i], '=') || cs->sysctls[i][0] == '=')
 			return fail(d, "SYSCTL: not key=value: %s", cs->sysctls[i]);

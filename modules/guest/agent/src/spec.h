@@ -115,6 +115,7 @@ struct container_spec {
 	size_t nsysctls, nmasked, nreadonly;
 	uint32_t namespaces;
 	uint32_t join_ns; /* a pod member: clone flags joined from the sandbox's (container 0's) init */
+	char *uid_map, *gid_map; /* CLONE_NEWUSER: written to /proc/PID/{uid,gid}_map by the agent */
 	struct proc_spec process;
 	int root_readonly;
 	int has_mem_max, has_pids_max;

@@ -189,6 +189,17 @@ static void test_container(void)
 	tb_u32(&c, TAG_NAMESPACES, CLONE_NEWNET);
 	CHECK(spec_decode_container(c.data, c.len, &a, &cs, err, sizeof(err)) < 0 &&
 	      strstr(err, "NAMESPACES"));
+	/* a user namespace carries both id maps; maps without one are refused */
+	tb_reset(&c);
+	tb_field(&c, TAG_PROCESS, pb.data, pb.len);
+	add_mount(&c, TAG_ROOTFS, "bind", "/x", NULL, 0, 0);
+	tb_str(&c, TAG_UID_MAP, "0 1000 2000\n");
+	CHECK(spec_decode_container(c.data, c.len, &a, &cs, err, sizeof(err)) < 0 && strstr(err, "need a user namespace"));
+	tb_u32(&c, TAG_NAMESPACES, CLONE_NEWUSER);
+	CHECK(spec_decode_container(c.data, c.len, &a, &cs, err, sizeof(err)) < 0 && strstr(err, "GID_MAP"));
+	tb_str(&c, TAG_GID_MAP, "0 1000 1\n");
+	CHECK(spec_decode_container(c.data, c.len, &a, &cs, err, sizeof(err)) == 0 && (cs.namespaces & CLONE_NEWUSER) &&
+	      !strcmp(cs.uid_map, "0 1000 2000\n") && !strcmp(cs.gid_map, "0 1000 1\n"));
 	tb_reset(&c);
 	tb_field(&c, TAG_PROCESS, pb.data, pb.len);
 	add_mount(&c, TAG_ROOTFS, "bind", "/x", NULL, 0, 0);

@@ -41,6 +41,80 @@ class ContainerConfigTest extends VmTest {
         assertEquals("0027", l[7]);
     }
 
+    /**
+     * linux.uidMappings/gidMappings: the container runs in a user namespace with the spec's maps
+     * (in the guest) and exec joins it, under runc (the reference) and Cocoon alike.
+     */
+    @Test
+    void userNamespaceWithTheSpecsIdMaps() throws Exception {
+        Bundle b = bundle("sleep", "1000");
+        b.edit(c -> {
+            Map<String, Object> linux = Bundle.obj(c, "linux");
+            @SuppressWarnings("unchecked")
+            List<Object> ns = new java.util.ArrayList<>((List<Object>) linux.get("namespaces"));
+            ns.add(Map.of("type", "user"));
+            linux.put("namespaces", ns);
+            linux.put("uidMappings", List.of(Map.of("containerID", 0L, "hostID", 1000L, "size", 2000L)));
+            linux.put("gidMappings", List.of(Map.of("containerID", 0L, "hostID", 1000L, "size", 2000L)));
+            linux.put("devices", List.of(Map.of("path", "/dev/kmsg", "type", "c", "major", 1L, "minor", 11L, "fileMode", 0644L)));
+        });
+        java.util.List<Cocoon> runtimes = new java.util.ArrayList<>(List.of(cocoon));
+        if (Files.isExecutable(Path.of("/usr/bin/runc"))) runtimes.add(runcReference());
+        for (Cocoon rt : runtimes) {
+            String who = rt == cocoon ? "cocoon" : "runc";
+            assertEquals(0, rt.run("create", "--bundle", b.dir().toString(), "un1").rc(), who);
+            try {
+                assertEquals(0, rt.run("start", "un1").rc(), who);
+                Cocoon.Result e = rt.run("exec", "un1", "sh", "-c", "cat /proc/self/uid_map; id -u; touch /dev/shm/by-exec && ls -n /dev/shm/by-exec");
+                assertEquals(0, e.rc(), who + ": " + e);
+                String[] l = e.out().trim().split("\n");
+                assertEquals("0 1000 2000", l[0].trim().replaceAll("\\s+", " "), who + ": exec joins the user namespace");
+                assertEquals("0", l[1], who);
+                assertTrue(l[2].contains(" 0 "), who + ": a file the exec made is owned by the namespace's root: " + l[2]);
+            } finally {
+                rt.run("delete", "--force", "un1");
+            }
+        }
+    }
+
+    /** runc as the reference; the bundle's directories must be searchable by the mapped root (host uid 1000). */
+    private Cocoon runcReference() throws java.io.IOException {
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return new Cocoon(List.of("/usr/bin/runc"), tmp.resolve("runc-root"));
+    }
+
+    /**
+     * The init's own view in a user namespace: its maps, its id, the rootfs's unmapped owner and
+     * a linux.devices node it may not mknod there (bound from the guest, as runc binds the
+     * host's): what runc prints on the same bundle.
+     */
+    @Test
+    void userNamespaceInitSeesItsMapsTheFileOwnersAndTheBoundDevice() throws Exception {
+        Bundle b = bundle("sh", "-c", "cat /proc/self/uid_map /proc/self/gid_map; id -u; stat -c '%A %u %g' /bin/busybox; stat -c '%A %u %g %t:%T' /dev/kmsg");
+        b.edit(c -> {
+            Map<String, Object> linux = Bundle.obj(c, "linux");
+            @SuppressWarnings("unchecked")
+            List<Object> ns = new java.util.ArrayList<>((List<Object>) linux.get("namespaces"));
+            ns.add(Map.of("type", "user"));
+            linux.put("namespaces", ns);
+            linux.put("uidMappings", List.of(Map.of("containerID", 0L, "hostID", 1000L, "size", 2000L)));
+            linux.put("gidMappings", List.of(Map.of("containerID", 0L, "hostID", 1000L, "size", 2000L)));
+            linux.put("devices", List.of(Map.of("path", "/dev/kmsg", "type", "c", "major", 1L, "minor", 11L, "fileMode", 0644L)));
+        });
+        Cocoon.Result r = cocoon.runIn(b.dir(), "run", "un3");
+        assertEquals(0, r.rc(), r::toString);
+        String[] l = r.out().split("\n");
+        assertEquals("0 1000 2000", l[0].trim().replaceAll("\\s+", " "));
+        assertEquals("0 1000 2000", l[1].trim().replaceAll("\\s+", " "));
+        assertEquals("0", l[2]);
+        assertEquals("-rwxr-xr-x 65534 65534", l[3], "the rootfs's owner (guest root) is unmapped in the namespace");
+        assertEquals("crw-r--r-- 65534 65534 1:b", l[4], "linux.devices in a user namespace: the guest's node, bound");
+        if (Files.isExecutable(Path.of("/usr/bin/runc"))) {
+            Cocoon.Result ref = runcReference().runIn(b.dir(), "run", "un3");
+            assertEquals(ref.out().replaceAll("\\s+", " "), r.out().replaceAll("\\s+", " "), "as runc prints: " + ref);
+        }
+    }
+
     @Test
     void readOnlyRootRefusesWrites() throws Exception {
         Bundle b = bundle("sh", "-c", "touch /newfile && echo wrote || echo refused");

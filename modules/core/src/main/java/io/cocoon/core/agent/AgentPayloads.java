@@ -38,6 +38,9 @@ public final class AgentPayloads {
         w.strs(Proto.T_MASKED_PATH, plan.maskedPaths());
         w.strs(Proto.T_READONLY_PATH, plan.readonlyPaths());
         w.u32(Proto.T_NAMESPACES, namespaceFlags(plan));
+        if (plan.extensions().get(io.cocoon.core.spec.NamespacesHandler.ID_MAPS) instanceof io.cocoon.core.spec.NamespacesHandler.IdMaps maps) {
+            w.str(Proto.T_UID_MAP, maps.uidMap()).str(Proto.T_GID_MAP, maps.gidMap());
+        }
         w.flag(Proto.T_ROOT_READONLY, plan.rootReadonly());
         w.u64(Proto.T_PROPAGATION, MountOptions.propagation(plan.rootfsPropagation()));
         Linux.Resources r = plan.resources();
@@ -76,6 +79,7 @@ public final class AgentPayloads {
                 case "ipc" -> Proto.CLONE_NEWIPC;
                 case "uts" -> Proto.CLONE_NEWUTS;
                 case "cgroup" -> Proto.CLONE_NEWCGROUP;
+                case "user" -> Proto.CLONE_NEWUSER;
                 default -> 0;
             };
         }

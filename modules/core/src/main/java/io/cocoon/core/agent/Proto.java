@@ -126,6 +126,10 @@ public final class Proto {
     public static final int T_FILE = 0x0021;
     /** CREATE of a pod member: clone flags (IPC, UTS, PID) joined from the sandbox's init, not created. */
     public static final int T_JOIN_NS = 0x0022;
+    /** CREATE with CLONE_NEWUSER: the init's uid_map, "inside outside count" lines (linux.uidMappings). */
+    public static final int T_UID_MAP = 0x0023;
+    /** CREATE with CLONE_NEWUSER: the init's gid_map (linux.gidMappings). */
+    public static final int T_GID_MAP = 0x0024;
     /** HELLO reply (repeated): an extension the agent serves beyond protocol version 1. */
     public static final int T_EXTENSION = 0x00A3;
 
@@ -215,6 +219,7 @@ public final class Proto {
     public static final int CLONE_NEWCGROUP = 0x02000000;
     public static final int CLONE_NEWUTS = 0x04000000;
     public static final int CLONE_NEWIPC = 0x08000000;
+    public static final int CLONE_NEWUSER = 0x10000000;
     public static final int CLONE_NEWPID = 0x20000000;
 
     public static final int STREAM_STDOUT = 1;

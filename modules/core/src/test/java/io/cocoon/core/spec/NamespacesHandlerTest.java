@@ -66,13 +66,25 @@ class NamespacesHandlerTest {
     }
 
     @Test
-    void userAndTimeNamespacesAndIdMappingsAreWarnings() {
+    void aUserNamespaceCarriesTheSpecsMapsToTheAgent() {
         SandboxPlan p = apply("'namespaces': [{'type': 'user'}, {'type': 'time'}],"
-                + " 'uidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 1}]");
-        assertEquals(Set.of(), p.namespaces());
-        assertEquals(List.of("linux.namespaces[0]: user namespaces are not created in the guest; ids are not remapped",
-                "linux.namespaces[1]: time namespaces are not created in the guest",
-                "linux.uidMappings: id mappings are ignored in the guest"), p.warnings());
+                + " 'uidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 2000}, {'containerID': 5000, 'hostID': 9000, 'size': 1}],"
+                + " 'gidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 2000}]");
+        assertEquals(Set.of("user"), p.namespaces());
+        assertEquals(new NamespacesHandler.IdMaps("0 1000 2000\n5000 9000 1\n", "0 1000 2000\n"), p.extensions().get(NamespacesHandler.ID_MAPS));
+        assertEquals(List.of("linux.namespaces[1]: time namespaces are not created in the guest"), p.warnings());
+    }
+
+    @Test
+    void idMapsWithoutAUserNamespaceOrAUserNamespaceWithoutMapsAreRefusedAsRuncDoes() {
+        SpecException e = assertThrows(SpecException.class, () -> apply("'uidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 1}]"));
+        assertEquals("linux.uidMappings: id mappings need a user namespace in linux.namespaces (as runc)", e.getMessage());
+        e = assertThrows(SpecException.class, () -> apply("'namespaces': [{'type': 'user'}], 'uidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 1}]"));
+        assertEquals("linux.gidMappings: a user namespace needs at least one mapping (as runc)", e.getMessage());
+        e = assertThrows(SpecException.class, () -> apply("'namespaces': [{'type': 'user'}],"
+                + " 'uidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 10}, {'containerID': 5, 'hostID': 3000, 'size': 1}],"
+                + " 'gidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 1}]"));
+        assertEquals("linux.uidMappings[1]: overlaps linux.uidMappings[0]", e.getMessage());
     }
 
     @Test
