@@ -76,6 +76,8 @@ int cg_create(struct ctr *c, const struct container_spec *cs, char *err, size_t 
 	snprintf(c->cgroup, sizeof(c->cgroup), "%s", path);
 	if (cs->has_mem_max && cg_set_limit(c->cgroup, "memory.max", cs->mem_max, err, errsz) < 0)
 		return -1;
+	if (cs->has_mem_low && cg_set_limit(c->cgroup, "memory.low", cs->mem_low, err, errsz) < 0)
+		return -1;
 	if (cs->has_pids_max && cg_set_limit(c->cgroup, "pids.max", cs->pids_max, err, errsz) < 0)
 		return -1;
 	return 0;

@@ -142,7 +142,7 @@ void info_stats(uint32_t req, const char *cg)
 {
 	static char buf[8192];
 	char path[300];
-	uint64_t usage = 0, user = 0, sys = 0, cache = 0;
+	uint64_t usage = 0, user = 0, sys = 0, cache = 0, ooms = 0;
 	if (cg[0]) {
 		snprintf(path, sizeof(path), "%s/cpu.stat", cg);
 		if (read_file(path, buf, sizeof(buf)) == 0) {
@@ -153,6 +153,9 @@ void info_stats(uint32_t req, const char *cg)
 		snprintf(path, sizeof(path), "%s/memory.stat", cg);
 		if (read_file(path, buf, sizeof(buf)) == 0)
 			cache = keyed(buf, "file");
+		snprintf(path, sizeof(path), "%s/memory.events", cg);
+		if (read_file(path, buf, sizeof(buf)) == 0)
+			ooms = keyed(buf, "oom_kill");
 	}
 	uint64_t total = 0, avail = 0;
 	if (read_file("/proc/meminfo", buf, sizeof(buf)) == 0) {
@@ -181,6 +184,7 @@ void info_stats(uint32_t req, const char *cg)
 	tb_u64(&b, TAG_PIDS, npids);
 	tb_u64(&b, TAG_MEM_TOTAL, total);
 	tb_u64(&b, TAG_MEM_AVAILABLE, avail);
+	tb_u64(&b, TAG_OOM_KILLS, ooms);
 	channel_send(MSG_OK, req, b.data, b.len);
 	tb_free(&b);
 }

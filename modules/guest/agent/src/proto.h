@@ -83,6 +83,7 @@
 #define TAG_PIDS 0x0096
 #define TAG_MEM_TOTAL 0x0097
 #define TAG_MEM_AVAILABLE 0x0098
+#define TAG_OOM_KILLS 0x0099 /* memory.events oom_kill: processes the OOM killer took in the container */
 /* UPDATE (besides CGROUP_MEMORY_MAX / CGROUP_PIDS_MAX) */
 #define TAG_CPU_MAX 0x00A0
 #define TAG_CPU_WEIGHT 0x00A1
@@ -117,6 +118,8 @@
 /* CREATE with CLONE_NEWUSER: the init's /proc/PID/uid_map and gid_map, "inside outside count" lines */
 #define TAG_UID_MAP 0x0023
 #define TAG_GID_MAP 0x0024
+/* CREATE: the container cgroup's memory.low (linux.resources.memory.reservation) */
+#define TAG_CGROUP_MEMORY_LOW 0x0025
 /* HELLO reply, repeated: an extension served beyond version 1 (net, files, devices, shares). */
 #define TAG_EXTENSION 0x00A3
 

@@ -538,6 +538,10 @@ int spec_decode_container(const uint8_t *p, size_t n, struct arena *a, struct co
 			rc = get_u64(d, "CGROUP_MEMORY_MAX", v, len, &cs->mem_max);
 			cs->has_mem_max = 1;
 			break;
+		case TAG_CGROUP_MEMORY_LOW:
+			rc = get_u64(d, "CGROUP_MEMORY_LOW", v, len, &cs->mem_low);
+			cs->has_mem_low = 1;
+			break;
 		case TAG_CGROUP_PIDS_MAX:
 			rc = get_u64(d, "CGROUP_PIDS_MAX", v, len, &cs->pids_max);
 			cs->has_pids_max = 1;

@@ -118,8 +118,8 @@ struct container_spec {
 	char *uid_map, *gid_map; /* CLONE_NEWUSER: written to /proc/PID/{uid,gid}_map by the agent */
 	struct proc_spec process;
 	int root_readonly;
-	int has_mem_max, has_pids_max;
-	uint64_t mem_max, pids_max;
+	int has_mem_max, has_pids_max, has_mem_low;
+	uint64_t mem_max, pids_max, mem_low;
 	uint64_t propagation; /* default MS_PRIVATE|MS_REC */
 };
 

@@ -59,6 +59,16 @@ class SecurityTest extends VmTest {
         assertTrue(cmd.contains("-sandbox on"), cmd);
         String status = Files.readString(Path.of("/proc/" + qemu + "/status"));
         assertTrue(status.lines().anyMatch(l -> l.matches("Seccomp:\\s+2")), "QEMU is under a seccomp filter: " + status);
+        assertTrue(cmd.contains("elevateprivileges=deny") && cmd.contains("spawn=deny"), cmd);
+        // its capabilities: only what 9p passthrough and taps use; no CAP_SYS_ADMIN (21), CAP_SYS_PTRACE (19),
+        // CAP_SYS_MODULE (16), CAP_KILL (5), CAP_SETUID (7); no new privileges
+        long bnd = Long.parseUnsignedLong(status.lines().filter(l -> l.startsWith("CapBnd:")).findFirst().orElseThrow().substring(7).strip(), 16);
+        long eff = Long.parseUnsignedLong(status.lines().filter(l -> l.startsWith("CapEff:")).findFirst().orElseThrow().substring(7).strip(), 16);
+        for (int cap : new int[] {5, 7, 16, 19, 21}) {
+            assertEquals(0, bnd & (1L << cap), "capability " + cap + " left QEMU's bounding set: " + Long.toHexString(bnd));
+        }
+        assertEquals(bnd, eff, "QEMU's effective capabilities are its bounding set");
+        assertTrue(status.lines().anyMatch(l -> l.matches("NoNewPrivs:\\s+1")), status);
         assertEquals(0, cocoon.run("delete", "--force", "sb1").rc());
     }
 }

@@ -15,6 +15,12 @@ import java.util.Map;
 public final class VmSettings {
     /** How long a guest may take from launch to the agent's answer, unless configured. */
     public static final long DEFAULT_BOOT_TIMEOUT_MS = 30_000;
+    /**
+     * Guest RAM without a memory limit: large, as Kata's default, because the host backs only
+     * what the guest touches and free page reporting gives back what it frees; a 256 MiB guest
+     * OOM-killed a 200 MB process that runc runs.
+     */
+    public static final long DEFAULT_MEMORY_MIB = 2048;
 
     private String hypervisor;
     private Path hypervisorPath;
@@ -26,7 +32,7 @@ public final class VmSettings {
     private Path image;
     private String imageFormat;
     private int vcpus = 1;
-    private long memoryMiB = 256;
+    private long memoryMiB = DEFAULT_MEMORY_MIB;
     private String accelerator = "auto";
     private long bootTimeoutMs = DEFAULT_BOOT_TIMEOUT_MS;
     private List<String> template = List.of();

@@ -34,7 +34,7 @@ class SandboxPlanTest {
         assertSame(Spec.Hooks.NONE, p.hooks());
         assertSame(Linux.Resources.NONE, p.resources());
         assertEquals(Optional.of(Path.of("/etc/vm.json")), p.locate("vm.json"));
-        assertEquals(256, p.vm().memoryMiB());
+        assertEquals(VmSettings.DEFAULT_MEMORY_MIB, p.vm().memoryMiB());
         assertEquals(1, p.vm().vcpus());
         assertEquals("auto", p.vm().accelerator());
         assertThrows(NullPointerException.class, () -> new SandboxPlan(null, Path.of("/b"), n -> Optional.empty()));

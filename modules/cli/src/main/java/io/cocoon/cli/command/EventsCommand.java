@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code events}: runc's stats events, from the container's cgroup in the guest.
- * {@code --stats} prints one and exits; otherwise one every {@code --interval} until the
- * container stops.
+ * {@code events}: runc's stats events, from the container's cgroup in the guest, and its
+ * {@code oom} event when the guest's OOM killer takes one of the container's processes.
+ * {@code --stats} prints one stats event and exits; otherwise one every {@code --interval} until
+ * the container stops, with an {@code oom} event (within a second) each time the container's
+ * OOM kill count rises.
  */
 public final class EventsCommand implements Command {
     @Override public String name() { return "events"; }
@@ -36,19 +38,44 @@ public final class EventsCommand implements Command {
         args.exactly(name(), 1, usage());
         Duration interval = interval(args.value("interval", "5s"));
         Container c = ctx.runtime().open(id);
+        if (args.flag("stats")) {
+            JsonOutput.line(ctx.out(), event(id, c.stats()));
+            return 0;
+        }
+        // runc prints an oom event as it happens and stats every interval: the guest's OOM kill
+        // count is looked at every second (or interval, when shorter) between the stats
+        long tick = Math.min(interval.toMillis(), OOM_POLL_MS);
+        long ooms = -1;
+        long nextStats = 0;
         while (true) {
-            if (!args.flag("stats") && c.refresh().status().isStopped()) return 0;
+            boolean stopped = c.refresh().status().isStopped();
             ContainerStats s;
             try {
                 s = c.stats();
             } catch (CocoonException e) {
-                if (!args.flag("stats") && c.refresh().status().isStopped()) return 0;
+                if (stopped || c.refresh().status().isStopped()) return 0;
                 throw e;
             }
-            JsonOutput.line(ctx.out(), event(id, s));
-            if (args.flag("stats")) return 0;
-            Thread.sleep(interval.toMillis());
+            if (ooms >= 0 && s.guest().oomKills() > ooms) JsonOutput.line(ctx.out(), oom(id));
+            ooms = s.guest().oomKills();
+            if (stopped) return 0;
+            long now = System.nanoTime() / 1_000_000;
+            if (now >= nextStats) {
+                JsonOutput.line(ctx.out(), event(id, s));
+                nextStats = now + interval.toMillis();
+            }
+            Thread.sleep(tick);
         }
+    }
+
+    static final long OOM_POLL_MS = 1000;
+
+    /** runc's {@code {"type":"oom","id":...}}: a process of the container was OOM-killed. */
+    static Map<String, Object> oom(String id) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("type", "oom");
+        e.put("id", id);
+        return e;
     }
 
     /** runc's {@code {"type":"stats","id":...,"data":{cpu, memory, pids, ...}}}, plus the hypervisor's view. */

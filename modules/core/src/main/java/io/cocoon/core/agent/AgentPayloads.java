@@ -47,6 +47,9 @@ public final class AgentPayloads {
         if (r.memory() != null && r.memory().limit() != null && r.memory().limit() > 0) {
             w.u64(Proto.T_CGROUP_MEMORY_MAX, r.memory().limit());
         }
+        if (r.memory() != null && r.memory().reservation() != null && r.memory().reservation() > 0) {
+            w.u64(Proto.T_CGROUP_MEMORY_LOW, r.memory().reservation());
+        }
         if (r.pids() != null && r.pids().limit() > 0) w.u64(Proto.T_CGROUP_PIDS_MAX, r.pids().limit());
         for (Linux.Device d : plan.devices()) w.nested(Proto.T_DEVICE, device(d));
         for (Linux.DeviceRule d : deviceRules(r.devices(), plan.devices())) w.nested(Proto.T_DEVICE_RULE, deviceRule(d));

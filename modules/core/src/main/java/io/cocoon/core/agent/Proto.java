@@ -94,6 +94,8 @@ public final class Proto {
     public static final int T_PIDS = 0x0096;
     public static final int T_MEM_TOTAL = 0x0097;
     public static final int T_MEM_AVAILABLE = 0x0098;
+    /** STATS reply: the container cgroup's {@code memory.events} oom_kill count (runc's {@code oom} event). */
+    public static final int T_OOM_KILLS = 0x0099;
     public static final int T_CPU_MAX = 0x00A0;
     public static final int T_CPU_WEIGHT = 0x00A1;
     /** HELLO: the host's wall clock in ns since the epoch; the guest has no RTC driver. */
@@ -130,6 +132,8 @@ public final class Proto {
     public static final int T_UID_MAP = 0x0023;
     /** CREATE with CLONE_NEWUSER: the init's gid_map (linux.gidMappings). */
     public static final int T_GID_MAP = 0x0024;
+    /** CREATE: the container cgroup's {@code memory.low} ({@code linux.resources.memory.reservation}). */
+    public static final int T_CGROUP_MEMORY_LOW = 0x0025;
     /** HELLO reply (repeated): an extension the agent serves beyond protocol version 1. */
     public static final int T_EXTENSION = 0x00A3;
 

@@ -230,7 +230,7 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
                 JsonValues.string(m, "uuid").orElse(""),
                 path(m, "stateDir"),
                 JsonValues.number(m, "vcpus").orElse(1L).intValue(),
-                JsonValues.number(m, "memoryMiB").orElse(256L),
+                JsonValues.number(m, "memoryMiB").orElse(io.cocoon.spi.VmSettings.DEFAULT_MEMORY_MIB),
                 path(m, "kernel"),
                 path(m, "initrd"),
                 strings(m, "kernelParams"),

@@ -96,7 +96,7 @@ public final class MonitorClient {
             GuestStats g = new GuestStats(r.u64(Proto.T_CPU_NS).orElse(0L), r.u64(Proto.T_CPU_USER_NS).orElse(0L),
                     r.u64(Proto.T_CPU_SYSTEM_NS).orElse(0L), r.u64(Proto.T_MEM_USAGE).orElse(0L),
                     r.u64(Proto.T_MEM_LIMIT).orElse(0L), r.u64(Proto.T_MEM_CACHE).orElse(0L), r.u64(Proto.T_PIDS).orElse(0L),
-                    r.u64(Proto.T_MEM_TOTAL).orElse(0L), r.u64(Proto.T_MEM_AVAILABLE).orElse(0L));
+                    r.u64(Proto.T_MEM_TOTAL).orElse(0L), r.u64(Proto.T_MEM_AVAILABLE).orElse(0L), r.u64(Proto.T_OOM_KILLS).orElse(0L));
             Map<String, Object> vm = Map.of();
             try {
                 vm = Json.parseObject(c.call(Proto.C_VMSTATS, new Tlv.Writer(), Duration.ofSeconds(10))

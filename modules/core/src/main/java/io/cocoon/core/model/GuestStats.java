@@ -6,6 +6,7 @@ package io.cocoon.core.model;
  *
  * @param vmMemoryTotal guest RAM as the guest kernel sees it (MemTotal)
  * @param vmMemoryAvailable MemAvailable in the guest
+ * @param oomKills processes of the container the guest's OOM killer took so far
  */
 public record GuestStats(long cpuTotalNs, long cpuUserNs, long cpuSystemNs, long memoryUsage, long memoryLimit,
-                         long memoryCache, long pids, long vmMemoryTotal, long vmMemoryAvailable) {}
+                         long memoryCache, long pids, long vmMemoryTotal, long vmMemoryAvailable, long oomKills) {}

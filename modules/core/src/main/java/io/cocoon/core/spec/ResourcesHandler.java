@@ -16,6 +16,26 @@ public final class ResourcesHandler implements SpecHandler {
     public static final long GUEST_OVERHEAD_MIB = 64;
     public static final long MIN_VM_MIB = 128;
 
+    /**
+     * What the guest's cgroup v2 cannot do as the spec says, as runc on cgroup v2 cannot either:
+     * said in the log rather than dropped silently. The reservation is applied ({@code memory.low}).
+     */
+    static void memoryWarnings(Linux.Memory m, SandboxPlan plan) {
+        if (m == null) return;
+        if (m.swap() != null && m.swap() != 0 && (m.limit() == null || !m.swap().equals(m.limit()))) {
+            plan.warn("linux.resources.memory.swap", "the guest has no swap device: the container cannot swap, whatever the limit");
+        }
+        if (m.swappiness() != null) {
+            plan.warn("linux.resources.memory.swappiness", "the guest's cgroup v2 has no per-cgroup swappiness (nor has the guest swap)");
+        }
+        if (Boolean.TRUE.equals(m.disableOOMKiller())) {
+            plan.warn("linux.resources.memory.disableOOMKiller", "the guest's cgroup v2 cannot disable the OOM killer; at its limit a process is OOM-killed (the oom event of `events`)");
+        }
+        if (m.reservation() != null && m.reservation() > 0 && m.limit() != null && m.limit() > 0 && m.reservation() > m.limit()) {
+            plan.warn("linux.resources.memory.reservation", "above the limit: it protects no more than the limit");
+        }
+    }
+
     @Override public String section() { return "linux.resources"; }
     @Override public int order() { return 200; }
 
@@ -31,6 +51,7 @@ public final class ResourcesHandler implements SpecHandler {
             plan.vm().memoryMiB(Math.max(MIN_VM_MIB, mib + GUEST_OVERHEAD_MIB));
             plan.vm().sources().put("memory", "linux.resources.memory.limit");
         }
+        memoryWarnings(r.memory(), plan);
         if (r.cpu() != null && r.cpu().quota() != null && r.cpu().quota() > 0) {
             long period = r.cpu().period() == null || r.cpu().period() == 0 ? 100_000 : r.cpu().period();
             int cpus = (int) Math.max(1, (r.cpu().quota() + period - 1) / period);

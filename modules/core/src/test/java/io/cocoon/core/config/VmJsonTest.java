@@ -84,7 +84,7 @@ class VmJsonTest {
     void emptyVmChangesNothing() throws IOException {
         VmSettings s = new VmSettings();
         read("{\"vm\": {}}").applyTo(s, dir.resolve("vm.json").toString());
-        assertEquals(256, s.memoryMiB());
+        assertEquals(VmSettings.DEFAULT_MEMORY_MIB, s.memoryMiB());
         assertEquals(1, s.vcpus());
         assertNull(s.kernel());
         assertTrue(s.sources().isEmpty());

@@ -82,7 +82,7 @@ class AnnotationsHandlerTest {
         SandboxPlan p = apply("'io.cocoon.vm.memroy': '1G', 'io.cocoon.plugin.cni.network': 'podman',"
                 + " 'io.cocoon.network': 'cni-bridge', 'io.cocoon.storage': '9p', 'org.example.x': 'y'");
         assertEquals(List.of("annotations.io.cocoon.vm.memroy: unknown Cocoon annotation ignored"), p.warnings());
-        assertEquals(256, p.vm().memoryMiB());
+        assertEquals(io.cocoon.spi.VmSettings.DEFAULT_MEMORY_MIB, p.vm().memoryMiB());
         assertEquals(5, p.annotations().size());
         assertEquals(Map.of("network", "annotation io.cocoon.network", "storage", "annotation io.cocoon.storage"),
                 p.vm().sources());

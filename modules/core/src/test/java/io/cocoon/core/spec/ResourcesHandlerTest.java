@@ -47,9 +47,19 @@ class ResourcesHandlerTest {
     @Test
     void unlimitedOrAbsentMemoryKeepsTheDefault() {
         SandboxPlan p = apply("'memory': {'limit': -1}");
-        assertEquals(256, p.vm().memoryMiB());
+        assertEquals(io.cocoon.spi.VmSettings.DEFAULT_MEMORY_MIB, p.vm().memoryMiB());
         assertFalse(p.vm().sources().containsKey("memory"));
-        assertEquals(256, apply("'memory': {'reservation': 1048576}").vm().memoryMiB());
+        assertEquals(io.cocoon.spi.VmSettings.DEFAULT_MEMORY_MIB, apply("'memory': {'reservation': 1048576}").vm().memoryMiB());
+    }
+
+    @Test
+    void whatTheGuestsCgroupV2CannotDoIsAWarning() {
+        SandboxPlan p = apply("'memory': {'limit': 50331648, 'reservation': 33554432, 'swap': 100663296, 'swappiness': 10, 'disableOOMKiller': true}");
+        assertEquals(List.of("linux.resources.memory.swap: the guest has no swap device: the container cannot swap, whatever the limit",
+                "linux.resources.memory.swappiness: the guest's cgroup v2 has no per-cgroup swappiness (nor has the guest swap)",
+                "linux.resources.memory.disableOOMKiller: the guest's cgroup v2 cannot disable the OOM killer; at its limit a process is OOM-killed (the oom event of `events`)"),
+                p.warnings());
+        assertEquals(List.of(), apply("'memory': {'limit': 50331648, 'swap': 50331648, 'reservation': 1048576}").warnings(), "swap = limit: no swap asked");
     }
 
     @Test
@@ -83,7 +93,7 @@ class ResourcesHandlerTest {
         handler.apply(spec("'linux': {}"), p);
         handler.apply(spec(""), p);
         assertSame(Linux.Resources.NONE, p.resources());
-        assertEquals(256, p.vm().memoryMiB());
+        assertEquals(io.cocoon.spi.VmSettings.DEFAULT_MEMORY_MIB, p.vm().memoryMiB());
         Spec s = spec("'linux': {'resources': {}}");
         handler.apply(s, p);
         assertSame(s.linux().resources(), p.resources());

@@ -72,7 +72,7 @@ class SpecPipelineTest {
                           'resources': {'memory': {'limit': 268435456}}, 'sysctl': {'net.ipv4.ip_forward': '1'},
                           'seccomp': {'defaultAction': 'SCMP_ACT_ALLOW'}, 'maskedPaths': ['/proc/kcore']}""");
         SandboxPlan plan = p.plan("c1", bundle, spec, new ConfigLocator(List.of(bundle)));
-        assertEquals(List.of("first@256:false", "between@320:true", "late@1024:true"), log);
+        assertEquals(List.of("first@2048:false", "between@320:true", "late@1024:true"), log);
         assertEquals("c1", plan.id());
         assertEquals(bundle.resolve("rootfs"), plan.rootfs());
         assertEquals("h", plan.hostname());

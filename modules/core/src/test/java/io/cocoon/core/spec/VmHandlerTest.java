@@ -40,7 +40,7 @@ class VmHandlerTest {
         SandboxPlan p = apply("");
         assertNull(p.vm().kernel());
         assertNull(p.vm().hypervisor());
-        assertEquals(256, p.vm().memoryMiB());
+        assertEquals(io.cocoon.spi.VmSettings.DEFAULT_MEMORY_MIB, p.vm().memoryMiB());
         assertEquals(List.of(), p.vm().template());
         assertEquals(180, handler.order(), "before linux.resources and annotations, which override the size");
     }

@@ -72,18 +72,34 @@ final class CommandLine {
         a.addAll(List.of("-M", "microvm,acpi=" + ("on".equals(p.annotations().get("io.cocoon.vm.acpi")) ? "on" : "off")));
         a.addAll(accelArgs(accel));
         a.addAll(List.of("-smp", String.valueOf(p.vcpus()), "-m", p.memoryMiB() + "M"));
-        a.addAll(List.of("-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-sandbox", "on"));
+        a.addAll(List.of("-nodefaults", "-no-user-config", "-nographic", "-no-reboot", "-sandbox", SANDBOX));
         a.addAll(List.of("-kernel", p.kernel().toString()));
         if (p.initrd() != null) a.addAll(List.of("-initrd", p.initrd().toString()));
         a.addAll(List.of("-append", String.join(" ", kernelParams(p, accel))));
         a.addAll(List.of("-serial", p.consoleLog() == null ? "null" : "file:" + p.consoleLog()));
         a.addAll(qmpArgs(p));
         a.addAll(agentArgs(p));
+        a.addAll(BALLOON);
         a.addAll(deviceArgs(p.devices(), null));
         a.addAll(List.of("-pidfile", pidFile(p).toString()));
         a.addAll(p.hypervisorParams());
         return a;
     }
+
+    /**
+     * The guest is large by default (as Kata's) and QEMU backs only the pages it touches; with
+     * free page reporting the guest hands the pages it frees back (QEMU discards them), so a
+     * process that once used much and freed it does not keep the host's memory.
+     */
+    /**
+     * QEMU's seccomp filter with every optional class denied too: no setuid/setgid/capset
+     * (elevateprivileges), no fork/exec (spawn: nothing here spawns, taps are opened with
+     * script=no), no scheduler or affinity changes (resourcecontrol; cpusets are the host
+     * cgroup's), and the obsolete calls.
+     */
+    static final String SANDBOX = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
+
+    static final List<String> BALLOON = List.of("-device", "virtio-balloon-device,free-page-reporting=on");
 
     static List<String> accelArgs(String accel) {
         return accel.equals("kvm") ? List.of("-accel", "kvm", "-cpu", "host")

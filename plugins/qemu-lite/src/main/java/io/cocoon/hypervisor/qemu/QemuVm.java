@@ -22,6 +22,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class QemuVm implements Vm {
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+
+    /**
+     * QEMU keeps only the capabilities its devices use (docs/security.md): 9p's passthrough
+     * model makes files with the guest's owners, modes and nodes (chown, dac_override,
+     * dac_read_search, fowner, fsetid, mknod, setfcap) and a tap is attached by name (net_admin).
+     * Everything else (sys_admin, sys_module, sys_ptrace, sys_rawio, net_raw, kill, setuid...)
+     * leaves its bounding set, so even a QEMU escape is not the host's root.
+     */
+    static final String CAPABILITIES = "-all,+chown,+dac_override,+dac_read_search,+fowner,+fsetid,+mknod,+setfcap,+net_admin";
     private final VmPlan plan;
     private final Process process;
     private final List<String> argv;
@@ -37,10 +46,12 @@ final class QemuVm implements Vm {
 
     static QemuVm start(VmPlan plan, List<String> argv, Accelerator.Choice accel) {
         List<String> cmd = new ArrayList<>();
-        if (Files.isExecutable(SETPRIV)) cmd.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL"));
         // QEMU opens the taps by name, so it runs in their network namespace (a monitor started by
-        // create is in it already; a foreground run is not)
+        // create is in it already; a foreground run is not); nsenter first: it needs CAP_SYS_ADMIN
         if (plan.netns() != null && !inNamespace(plan.netns())) cmd.addAll(List.of("/usr/bin/nsenter", "--net=" + plan.netns(), "--"));
+        if (Files.isExecutable(SETPRIV)) {
+            cmd.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--bounding-set", CAPABILITIES, "--inh-caps", "-all", "--no-new-privs"));
+        }
         cmd.addAll(argv);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

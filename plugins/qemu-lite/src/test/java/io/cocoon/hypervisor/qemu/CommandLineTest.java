@@ -34,7 +34,8 @@ class CommandLineTest {
         String a = joined(CommandLine.build(plan(List.of(), devs), Path.of("/usr/bin/qemu-system-x86_64"), "tcg"));
         assertTrue(a.startsWith("/usr/bin/qemu-system-x86_64 -name cocoon-c1 -uuid 0f826a89"), a);
         assertTrue(a.contains("-M microvm,acpi=off -accel tcg,tb-size=64 -cpu max -smp 2 -m 512M"), a);
-        assertTrue(a.contains("-nodefaults -no-user-config -nographic -no-reboot -sandbox on"), a);
+        assertTrue(a.contains("-nodefaults -no-user-config -nographic -no-reboot -sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"), a);
+        assertTrue(a.contains("-device virtio-balloon-device,free-page-reporting=on"), a);
         assertTrue(a.contains("-kernel /k/vmlinux -initrd /k/initrd"), a);
         assertTrue(a.contains("console=ttyS0 reboot=t panic=-1") && a.contains(" debug"), a);
         assertTrue(a.contains("-qmp unix:/run/cocoon/.s/abc/qmp.sock,server=on,wait=off"), a);
