@@ -77,6 +77,51 @@ class ContainerConfigTest extends VmTest {
         }
     }
 
+    /** A namespace path of another kind (type cgroup, an IPC namespace) is refused before anything starts, as runc refuses it. */
+    @Test
+    void aNamespacePathOfAnotherKindIsRefusedAsRuncDoes() throws Exception {
+        Bundle b = bundle("true");
+        b.edit(c -> {
+            Map<String, Object> linux = Bundle.obj(c, "linux");
+            @SuppressWarnings("unchecked")
+            List<Object> ns = new java.util.ArrayList<>((List<Object>) linux.get("namespaces"));
+            ns.removeIf(n -> "cgroup".equals(((Map<?, ?>) n).get("type")));
+            ns.add(Map.of("type", "cgroup", "path", "/proc/self/ns/ipc"));
+            linux.put("namespaces", ns);
+        });
+        Cocoon.Result r = cocoon.run("create", "--bundle", b.dir().toString(), "nk1");
+        assertEquals(1, r.rc(), r::toString);
+        assertTrue(r.err().strip().endsWith("/proc/self/ns/ipc is a namespace of kind ipc, not cgroup (type cgroup)"), r::toString);
+        assertEquals(1, r.err().strip().lines().count(), r::toString);
+        assertEquals(1, cocoon.run("state", "nk1").rc(), "nothing half-created");
+        if (Files.isExecutable(Path.of("/usr/bin/runc"))) {
+            Cocoon.Result ref = runcReference().run("create", "--bundle", b.dir().toString(), "nk1");
+            assertNotEquals(0, ref.rc(), "runc refuses it too: " + ref);
+        }
+    }
+
+    /**
+     * The state's pid (the monitor) runs in new mount, UTS, IPC and network namespaces; its pid
+     * and cgroup namespaces are the host's, as docs/security.md explains (the engine reaps it;
+     * it moves itself into the host cgroup), and the container's own are in the guest.
+     */
+    @Test
+    void theStatesPidRunsInNamespacesOfItsOwn() throws Exception {
+        Bundle b = bundle("sleep", "1000");
+        assertEquals(0, cocoon.run("create", "--bundle", b.dir().toString(), "ns1").rc());
+        try {
+            long pid = ((Number) state("ns1").get("pid")).longValue();
+            for (String ns : List.of("mnt", "uts", "ipc", "net")) {
+                assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/" + ns)), Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + ns)), ns);
+            }
+            assertEquals(0, cocoon.run("start", "ns1").rc());
+            Cocoon.Result r = cocoon.run("exec", "ns1", "cat", "/proc/1/comm");
+            assertEquals("sleep\n", r.out(), "the container's PID 1 is its init, in its own pid namespace in the guest: " + r);
+        } finally {
+            cocoon.run("delete", "--force", "ns1");
+        }
+    }
+
     /** runc as the reference; the bundle's directories must be searchable by the mapped root (host uid 1000). */
     private Cocoon runcReference() throws java.io.IOException {
         Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
