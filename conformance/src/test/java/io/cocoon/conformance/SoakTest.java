@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Fault-injection soak: N lifecycles of create -> start -> a random delay -> one fault chosen at
- * random -> delete --force, and after each a count of every kind of leak and of any state that
- * lies (running for a dead VM). CI runs 30 ({@code -Dcocoon.soak=30}, the default); the long run
+ * random -> delete --force, and after each a count of every kind of leak (state dirs, processes,
+ * mounts, socket dirs, host cgroups, network namespaces, ports on the test's CNI bridge, IPAM
+ * leases, iptables rules) and of any state that lies (running for a dead VM). Every lifecycle is
+ * on a CNI bridge network and in a host cgroup of its own. CI runs 30 ({@code -Dcocoon.soak=30}, the default); the long run
  * is {@code -Dcocoon.soak=1000} (README). {@code -Dcocoon.soak.seed} replays a run.
  *
  * <p>Faults: kill -9 of the monitor, of the hypervisor, of the CLI in the middle of create, of
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * guest, outside the container's PID namespace; its death is the VM's, the hypervisor fault.)
  */
 @Timeout(36000)
-class SoakTest extends VmTest {
+class SoakTest extends CniFixture {
     enum Fault { MONITOR, HYPERVISOR, CLI_CREATE, CLI_DELETE, SHARE_REMOVED, NONE }
 
     @Test
@@ -34,15 +36,22 @@ class SoakTest extends VmTest {
         long seed = Long.getLong("cocoon.soak.seed", System.nanoTime());
         Random rnd = new Random(seed);
         Bundle b = bundle("sleep", "1000");
+        // every lifecycle is on the test's CNI bridge (a netns, a veth, a tap, a lease, iptables
+        // rules) and in a host cgroup of its own: all of it must go with the container
+        b.edit(c -> c.put("annotations", Map.of("io.cocoon.network.cni", "cocoontest",
+                "io.cocoon.plugin.cni.confdir", conf.getParent().toString())));
         Map<Fault, Integer> faults = new TreeMap<>();
         Map<String, Integer> leaks = new TreeMap<>();
         List<Long> deleteMs = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        java.util.Set<String> netnsBefore = netns();
         for (int i = 0; i < n; i++) {
             String id = "soak" + i;
             Fault f = Fault.values()[rnd.nextInt(Fault.values().length)];
             faults.merge(f, 1, Integer::sum);
             Path dir = cocoon.root().resolve(id);
+            String cg = CGROUP_PARENT + "/" + id;
+            b.edit(c -> Bundle.obj(c, "linux").put("cgroupsPath", cg));
             if (f == Fault.CLI_CREATE) {
                 Process p = new ProcessBuilder(cocoon.command("create", "--bundle", b.dir().toString(), id))
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -82,6 +91,16 @@ class SoakTest extends VmTest {
             count(leaks, "processes", Cocoon.pidsMatching(dir.toString()).size() + monitors(id));
             count(leaks, "mounts", (int) Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().filter(l -> l.contains(dir.toString())).count());
             count(leaks, "socket dirs", Files.exists(socketDir(id)) ? 1 : 0);
+            count(leaks, "cgroups", cgroups(cg));
+            java.util.Set<String> netns = netns();
+            netns.removeAll(netnsBefore);
+            count(leaks, "netns", netns.size());
+            netnsBefore.addAll(netns); // a leak is counted once
+            String ports = Cocoon.exec(List.of("ip", "-o", "link", "show", "master", BRIDGE), tmp, null, Duration.ofSeconds(10)).out();
+            count(leaks, "bridge ports", (int) ports.lines().filter(l -> !l.isBlank()).count());
+            count(leaks, "leases", leases());
+            String rules = Cocoon.exec(List.of("iptables-save"), tmp, null, Duration.ofSeconds(10)).out();
+            count(leaks, "iptables rules", (int) rules.lines().filter(l -> l.contains(id + " ") || l.contains(id + "\"")).count());
             if (leaks.values().stream().anyMatch(v -> v > 0)) problems.add(id + " (" + f + "): leaks so far " + leaks);
         }
         List<Long> sorted = deleteMs.stream().sorted().toList();
@@ -114,6 +133,42 @@ class SoakTest extends VmTest {
     Path socketDir(String id) throws Exception {
         byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return cocoon.root().resolve(".s").resolve(java.util.HexFormat.of().formatHex(h, 0, 6));
+    }
+
+    static final String CGROUP_PARENT = "/cocoon-soak";
+
+    /** Cocoon's named network namespaces now (the cni-bridge driver's {@code cocoon-<hash>}). */
+    java.util.Set<String> netns() {
+        String out = Cocoon.exec(List.of("ip", "netns", "list"), tmp, null, Duration.ofSeconds(10)).out();
+        return new java.util.HashSet<>(out.lines().filter(l -> l.startsWith("cocoon-")).map(l -> l.split(" ")[0]).toList());
+    }
+
+    /** Host cgroup directories of this lifecycle left: in each v1 hierarchy, or the unified one. */
+    static int cgroups(String cg) throws java.io.IOException {
+        int n = Files.isDirectory(Path.of("/sys/fs/cgroup" + cg)) ? 1 : 0;
+        try (var s = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path h : s.toList()) if (Files.isDirectory(Path.of(h + cg))) n++;
+        }
+        return n;
+    }
+
+    /** host-local IPAM leases of the test's subnet still held. */
+    int leases() throws java.io.IOException {
+        Path d = ipam.resolve("cocoontest");
+        if (!Files.isDirectory(d)) return 0;
+        try (var s = Files.list(d)) {
+            return (int) s.filter(p -> p.getFileName().toString().startsWith(prefix)).count();
+        }
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void cgroupParentGone() throws java.io.IOException {
+        try (var s = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path h : s.toList()) Files.deleteIfExists(Path.of(h + CGROUP_PARENT));
+            Files.deleteIfExists(Path.of("/sys/fs/cgroup" + CGROUP_PARENT));
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // a leak: counted and reported by the test
+        }
     }
 
     static void count(Map<String, Integer> leaks, String kind, int n) {
