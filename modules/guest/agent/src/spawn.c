@@ -331,7 +331,8 @@ struct proc *proc_spawn(uint32_t id, uint32_t req, const struct proc_spec *ps,
 		errno = e;
 		if (pid < 0)
 			FAIL("clone: %s", strerror(errno));
-		ca.map_fd = mapp[0];
+		ca.map_fd = mapp[0]; /* the child's end: closed with the other child-side fds */
+		mapp[0] = -1;
 		if (pid > 0 && mapp[1] >= 0 && userns_setup(pid, cs, ps, ca.cgroup, mapp[1], err, errsz) < 0) {
 			*eno = errno;
 			kill(pid, SIGKILL); /* reaped as an unknown child */
