@@ -26,6 +26,15 @@ public interface Hypervisor extends Driver {
     default void validate(VmPlan plan) { }
 
     /**
+     * The 9p transport the guest mounts this hypervisor's shares with ({@code trans=} of the
+     * {@code 9p} mounts a storage driver plans): {@code virtio} for QEMU's virtio-9p, {@code xen}
+     * for Xen's 9pfs. A storage driver cannot know it; core applies it to the storage plan.
+     *
+     * @since 1.4
+     */
+    default String shareTransport() { return "virtio"; }
+
+    /**
      * Starts the VM described by {@code plan} and returns once the hypervisor process runs; the
      * caller then connects to {@link Vm#agentSocket()} with its own deadline. Must not leave a
      * process behind when it throws.

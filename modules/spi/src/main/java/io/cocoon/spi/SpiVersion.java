@@ -15,10 +15,11 @@ package io.cocoon.spi;
  * replaces its {@code gateway}: an incompatible change made while no third-party network
  * driver existed), {@code NetworkProvider.check(request)}, {@code VmPlan.netns},
  * {@code SandboxPlan.privateNetwork}.
+ * <p>1.4: {@code Hypervisor.shareTransport} (Xen's 9pfs is not virtio's).
  */
 public final class SpiVersion {
     /** Bumped on incompatible SPI changes (major) and additions (minor). */
-    public static final String VERSION = "1.3";
+    public static final String VERSION = "1.4";
 
     private SpiVersion() {}
 }

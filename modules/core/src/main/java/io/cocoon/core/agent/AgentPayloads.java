@@ -73,6 +73,25 @@ public final class AgentPayloads {
                 + (Frame.MAX_PAYLOAD >> 20) + " MiB per container spec; Linux's own exec limit is 2 MiB with the default 8 MiB stack)");
     }
 
+    /**
+     * The storage plan with its 9p shares mounted over the hypervisor's transport
+     * ({@code Hypervisor.shareTransport}): a storage driver writes {@code trans=virtio} without
+     * knowing which hypervisor runs the guest.
+     */
+    public static StoragePlan withShareTransport(StoragePlan sp, String transport) {
+        List<GuestMount> shares = new java.util.ArrayList<>();
+        for (GuestMount m : sp.shares()) {
+            if (!m.type().equals("9p")) {
+                shares.add(m);
+                continue;
+            }
+            List<String> opts = new java.util.ArrayList<>(m.options().stream().filter(o -> !o.startsWith("trans=")).toList());
+            opts.add(0, "trans=" + transport);
+            shares.add(new GuestMount(m.type(), m.source(), m.destination(), opts, m.staging(), m.mkdir(), m.sourceIsFile()));
+        }
+        return new StoragePlan(sp.rootfs(), sp.mounts(), sp.devices(), shares, sp.hostBinds());
+    }
+
     static int namespaceFlags(SandboxPlan plan) {
         int f = 0;
         for (String ns : plan.namespaces()) {

@@ -138,7 +138,8 @@ public final class Creation {
         // before anything is launched: a plan the machine cannot hold fails here, in one line
         drivers.hypervisor().validate(vm);
         Spec.Process process = read.process();
-        byte[] create = AgentPayloads.fit(AgentPayloads.create(plan, sp, net, process, true), process);
+        StoragePlan guestMounts = AgentPayloads.withShareTransport(sp, drivers.hypervisor().shareTransport());
+        byte[] create = AgentPayloads.fit(AgentPayloads.create(plan, guestMounts, net, process, true), process);
         return new LaunchSpec(id, read.spec().ociVersion(), read.bundle().toString(), plan.rootfs().toString(),
                 drivers.hypervisorName(), vm, create, process.terminal(), consoleSocket, bootTimeout, plan.cgroupsPath(),
                 plan.annotations(), HostCgroup.Limits.forVm(plan.resources(), plan.vm().memoryMiB()),

@@ -103,6 +103,28 @@ class CreateRequestTest {
     }
 
     @Test
+    void sharesAreMountedOverTheHypervisorsTransport() {
+        GuestMount share = new GuestMount("9p", "cocoon", "/run/cocoon/share", List.of("trans=virtio", "version=9p2000.L", "msize=512000"), true, true, false);
+        GuestMount root = new GuestMount("bind", "/run/cocoon/share/rootfs", "/", List.of("rbind"), false, false, false);
+        StoragePlan sp = new StoragePlan(root, List.of(), List.of(), List.of(share), List.of());
+        assertEquals(sp, AgentPayloads.withShareTransport(sp, "virtio"), "QEMU's plan is unchanged");
+        StoragePlan xen = AgentPayloads.withShareTransport(sp, "xen");
+        assertEquals(List.of("trans=xen", "version=9p2000.L", "msize=512000"), xen.shares().get(0).options());
+        assertEquals(root, xen.rootfs());
+    }
+
+    @Test
+    void aUserNamespaceSendsItsFlagAndMaps() {
+        SandboxPlan p = plan();
+        p.namespaces().add("user");
+        p.extensions().put(io.cocoon.core.spec.NamespacesHandler.ID_MAPS, new io.cocoon.core.spec.NamespacesHandler.IdMaps("0 1000 2000\n", "0 1000 1\n"));
+        assertEquals(Proto.CLONE_NEWNS | Proto.CLONE_NEWUSER, AgentPayloads.namespaceFlags(p));
+        Tlv.Fields f = create(p, new StoragePlan(ROOT, List.of(), List.of()), simple(), false);
+        assertEquals(Optional.of("0 1000 2000\n"), f.str(Proto.T_UID_MAP));
+        assertEquals(Optional.of("0 1000 1\n"), f.str(Proto.T_GID_MAP));
+    }
+
+    @Test
     void unlimitedResourcesAreNotSent() {
         SandboxPlan p = plan();
         p.resources(new Linux.Resources(new Linux.Memory(-1L, null, null, null, null, null, null, null), null,

@@ -47,6 +47,10 @@ public final class XenXl implements Hypervisor {
         return EnumSet.of(Feature.PAUSE, Feature.SHARED_FS_9P, Feature.DISK);
     }
 
+    /** Xen's 9pfs frontend ({@code p9 = [...]} exports). */
+    @Override
+    public String shareTransport() { return "xen"; }
+
     @Override
     public List<HostCheck> check() {
         boolean xl = Files.isExecutable(XL);
