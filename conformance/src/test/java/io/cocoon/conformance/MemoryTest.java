@@ -51,6 +51,7 @@ class MemoryTest extends VmTest {
                 Thread.sleep(200);
                 after = rssKiB(qemu);
             }
+            System.out.printf("free page reporting: QEMU RSS %d kB idle, %d kB after 400 MB touched and freed in the guest%n", before, after);
             assertTrue(after < before + 150 * 1024, "QEMU RSS " + before + " kB before, " + after + " kB after a freed 400 MB");
         } finally {
             cocoon.run("delete", "--force", "m2");
