@@ -154,6 +154,22 @@ public final class HostCgroup {
         Files.writeString(dir.resolve(file), Long.toString(value));
     }
 
+    /**
+     * The directories {@link #place} makes for {@code cgroupsPath} (one per v1 hierarchy, or the
+     * unified one): what a cleanup removes when the monitor was killed before it recorded them.
+     */
+    public static List<Path> dirs(Path root, String cgroupsPath) {
+        String rel = path(cgroupsPath);
+        List<Path> dirs = new ArrayList<>();
+        if (rel == null || !Files.isDirectory(root)) return dirs;
+        if (isV1(root)) {
+            for (String ctrl : V1_CONTROLLERS) if (Files.isDirectory(root.resolve(ctrl))) dirs.add(Path.of(root.resolve(ctrl) + rel));
+        } else {
+            dirs.add(Path.of(root + rel));
+        }
+        return dirs;
+    }
+
     /** Removes cgroup directories (deepest first); directories still in use stay. */
     public static void remove(List<Path> dirs) {
         for (Path d : dirs) {

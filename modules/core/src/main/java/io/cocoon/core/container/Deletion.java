@@ -49,12 +49,14 @@ final class Deletion {
             if (r.pid() == ProcessHandle.current().pid()) r = r.withMonitor(0, 0);
             ContainerStatus status = Container.status(r);
             if (status.requireDelete(id, force)) stop(store, id, r, status);
-            Cleanup.all(store, id, r, rt::plugins);
-            // what the record could not name: a monitor killed create left before it wrote its pid
+            // what the record could not name (a monitor a killed create left before it wrote its
+            // pid) goes first: its cgroups and namespace are busy while it runs
             for (long p : Processes.belongingTo(store.root(), store.dir(id), id, StateStore.DEFAULT_ROOT)) {
+                if (p == r.pid() || p == r.vmPid()) continue;
                 RuntimeLog.get().warn("delete " + id + ": killing " + p + ", which its state did not name");
                 Processes.kill(p, io.cocoon.core.state.ProcStat.startTime(p), 5000);
             }
+            Cleanup.all(store, id, r, rt::plugins);
             poststop(store.dir(id), r);
             store.remove(id);
         }

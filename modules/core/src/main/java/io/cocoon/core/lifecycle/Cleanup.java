@@ -79,33 +79,44 @@ public final class Cleanup {
      * monitor, is gone too), so this retries for up to two seconds.
      */
     public static void removeCgroups(Path stateDir) {
-        Path f = stateDir.resolve(ContainerFiles.CGROUPS);
-        if (!Files.exists(f)) return;
-        try {
-            for (String line : Files.readAllLines(f)) {
-                if (line.isBlank()) continue;
-                Path dir = Path.of(line.trim());
-                long deadline = System.currentTimeMillis() + 2000;
-                while (true) {
-                    try {
-                        Files.deleteIfExists(dir);
+        for (Path dir : cgroupDirs(stateDir)) {
+            if (!Files.isDirectory(dir)) continue;
+            long deadline = System.currentTimeMillis() + 2000;
+            while (true) {
+                try {
+                    Files.deleteIfExists(dir);
+                    break;
+                } catch (IOException e) {
+                    if (System.currentTimeMillis() > deadline) {
+                        RuntimeLog.get().warn("cgroup " + dir + " not removed: " + e.getMessage());
                         break;
-                    } catch (IOException e) {
-                        if (System.currentTimeMillis() > deadline) {
-                            RuntimeLog.get().warn("cgroup " + dir + " not removed: " + e.getMessage());
-                            break;
-                        }
-                        try {
-                            Thread.sleep(20);
-                        } catch (InterruptedException ie) {
-                            Thread.currentThread().interrupt();
-                            break;
-                        }
+                    }
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        break;
                     }
                 }
             }
-        } catch (IOException e) {
-            RuntimeLog.get().warn("cannot read " + f + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The host cgroups of a container: those its monitor recorded, else (a monitor killed between
+     * making them and recording them, e.g. with its create) those launch.json's cgroupsPath names.
+     */
+    static java.util.List<Path> cgroupDirs(Path stateDir) {
+        Path f = stateDir.resolve(ContainerFiles.CGROUPS);
+        try {
+            if (Files.exists(f)) return Files.readAllLines(f).stream().filter(l -> !l.isBlank()).map(l -> Path.of(l.trim())).toList();
+            Path launch = stateDir.resolve(ContainerFiles.LAUNCH);
+            if (!Files.exists(launch)) return java.util.List.of();
+            String path = JsonValues.string(Json.parseObject(Files.readString(launch)), "cgroupsPath").orElse(null);
+            return io.cocoon.core.cgroup.HostCgroup.dirs(io.cocoon.core.cgroup.HostCgroup.ROOT, path);
+        } catch (IOException | RuntimeException e) {
+            RuntimeLog.get().warn("host cgroups of " + stateDir.getFileName() + ": " + e.getMessage());
+            return java.util.List.of();
         }
     }
 

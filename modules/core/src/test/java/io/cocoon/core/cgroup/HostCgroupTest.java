@@ -20,6 +20,15 @@ class HostCgroupTest {
         assertEquals("/system.slice/cri-containerd-abc.scope", HostCgroup.path("system.slice:cri-containerd:abc"));
     }
 
+    /** What a cleanup removes without the monitor's record: the directories place() makes. */
+    @Test
+    void dirsAreWhatPlaceMakes(@TempDir Path root) throws Exception {
+        for (String c : List.of("memory", "cpu", "pids")) Files.createDirectories(root.resolve(c));
+        List<Path> made = HostCgroup.place(root, "/soak/c1", HostCgroup.Limits.NONE);
+        assertEquals(made, HostCgroup.dirs(root, "/soak/c1"));
+        assertEquals(List.of(), HostCgroup.dirs(root, null));
+    }
+
     @Test
     void v1PutsLimitsAndPidsInEachController(@TempDir Path root) throws Exception {
         for (String c : List.of("memory", "cpu", "pids")) Files.createDirectories(root.resolve(c));

@@ -87,10 +87,12 @@ public final class CniBridge implements NetworkProvider {
                 throw new CocoonException("cni-bridge: network namespace " + netns + " already exists (left by a crashed"
                         + " container of this id? ip netns del " + Path.of(netns).getFileName() + ")");
             }
-            Commands.check(List.of("ip", "netns", "add", Path.of(netns).getFileName().toString()));
+            // recorded before it is made (a create killed in between must not leave it unnamed);
+            // it did not exist above, so teardown deletes only what this container made
             st.put("netns", netns);
-            st.put("created", true); // only now: teardown deletes what this container made, never another's
+            st.put("created", true);
             save(stateFile, st);
+            Commands.check(List.of("ip", "netns", "add", Path.of(netns).getFileName().toString()));
             if (cni == null) return standby(netns, stateFile, st);
             Commands.batch(netns, "ip", List.of("link set lo up"));
         } else {
