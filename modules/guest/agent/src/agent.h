@@ -185,6 +185,9 @@ int devcg_attach(const char *cgroup, int prog_fd, char *err, size_t errsz);
 
 /* netconf.c: the guest's interfaces, configured once per VM in the agent's netns */
 int netconf_apply(const struct netif_spec *nf, size_t count, char *err, size_t errsz);
+int netconf_remap_mac(const char *from, const char *to, char *err, size_t errsz);
+/* clone.c: HELLO's SEED, for a guest cloned from a template */
+int rng_reseed(const uint8_t *bytes, uint32_t len, char *err, size_t errsz);
 
 /* shares.c: the VM-wide shared directories, mounted once in the agent's namespace */
 int shares_mount(const struct container_spec *cs, char *err, size_t errsz);

@@ -401,3 +401,43 @@ int netconf_apply(const struct netif_spec *nf, size_t count, char *err, size_t e
 		log_dbg("network: %zu interfaces configured", count);
 	return rc;
 }
+
+/*
+ * A template's clone: the NIC still has the template's MAC (the device state, MAC included,
+ * came from the template), so it takes the container's before CREATE looks it up. Setting it
+ * through netlink also updates QEMU's receive filter (virtio-net's MAC_ADDR_SET command).
+ */
+int netconf_remap_mac(const char *from, const char *to, char *err, size_t errsz)
+{
+	char name[16];
+	unsigned int b[6];
+	uint8_t mac[6];
+	if (sscanf(to, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6) {
+		snprintf(err, errsz, "MAC_MAP: \"%s\" is not a MAC", to);
+		return -1;
+	}
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	int idx = find_by_mac(from, name);
+	if (idx < 0) {
+		snprintf(err, errsz, "MAC_MAP: no interface has the template's MAC %s", from);
+		return -1;
+	}
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0) {
+		snprintf(err, errsz, "MAC_MAP: netlink: %s", strerror(errno));
+		return -1;
+	}
+	struct nlreq r;
+	nl_init(&r, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+	r.u.ifi.ifi_family = AF_UNSPEC;
+	r.u.ifi.ifi_index = idx;
+	add_attr(&r, IFLA_ADDRESS, mac, sizeof(mac));
+	int e = nl_talk(fd, &r);
+	close(fd);
+	if (e < 0) {
+		snprintf(err, errsz, "MAC_MAP: %s: cannot set MAC %s: %s", name, to, strerror(-e));
+		return -1;
+	}
+	return 0;
+}

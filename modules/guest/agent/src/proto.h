@@ -122,6 +122,9 @@
 #define TAG_CGROUP_MEMORY_LOW 0x0025
 /* HELLO reply, repeated: an extension served beyond version 1 (net, files, devices, shares). */
 #define TAG_EXTENSION 0x00A3
+/* HELLO to a template's clone: 32 random bytes to reseed the RNG with; "OLD NEW" MAC pairs (repeated). */
+#define TAG_SEED 0x00A4
+#define TAG_MAC_MAP 0x00A5
 
 /* NETIF fields; ADDR (a CIDR, v4 or v6) and ROUTE repeat. */
 #define TAG_N_NAME 0x00C0

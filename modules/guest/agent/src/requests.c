@@ -83,6 +83,49 @@ static struct proc *target(uint32_t id, const uint8_t *p, uint32_t len, const ch
 	return pr;
 }
 
+/*
+ * A guest restored from a template shares the template's kernel RNG state with every other
+ * clone: mix in the host's bytes and force a reseed, before anything in the container can
+ * draw from it. Then give the NICs the container's MACs. Returns -1 after replying an error.
+ */
+static int clone_identity(uint32_t id, const uint8_t *p, uint32_t len)
+{
+	const uint8_t *v;
+	uint32_t vl;
+	if (tlv_find(p, len, TAG_SEED, &v, &vl) == 1) {
+		char err[256];
+		if (rng_reseed(v, vl, err, sizeof(err)) < 0) {
+			reply_error(id, EINVAL, "%s", err);
+			return -1;
+		}
+	}
+	struct tlv_iter it;
+	uint16_t tag;
+	tlv_iter_init(&it, p, len);
+	while (tlv_next(&it, &tag, &v, &vl) == 1) {
+		if (tag != TAG_MAC_MAP)
+			continue;
+		char pair[64], err[256];
+		if (vl >= sizeof(pair)) {
+			reply_error(id, EINVAL, "MAC_MAP: %u bytes is too long", vl);
+			return -1;
+		}
+		memcpy(pair, v, vl);
+		pair[vl] = 0;
+		char *sp = strchr(pair, ' ');
+		if (!sp) {
+			reply_error(id, EINVAL, "MAC_MAP: \"%s\" is not \"OLD NEW\"", pair);
+			return -1;
+		}
+		*sp = 0;
+		if (netconf_remap_mac(pair, sp + 1, err, sizeof(err)) < 0) {
+			reply_error(id, ENODEV, "%s", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void do_hello(uint32_t id, const uint8_t *p, uint32_t len)
 {
 	uint32_t v;
@@ -101,6 +144,8 @@ static void do_hello(uint32_t id, const uint8_t *p, uint32_t len)
 		if (clock_settime(CLOCK_REALTIME, &ts) < 0)
 			log_warn("HELLO: cannot set the clock: %s", strerror(errno));
 	}
+	if (clone_identity(id, p, len) < 0)
+		return;
 	struct utsname u;
 	uname(&u);
 	char up[64] = "0";

@@ -51,6 +51,8 @@ public final class Monitor {
     private final CompletableFuture<Void> created = new CompletableFuture<>();
     private final CompletableFuture<ExitStatus> exited = new CompletableFuture<>();
     private volatile Vm vm;
+    /** How the VM came up (cold or from a template), for HELLO's clone fields. */
+    private VmTemplates.Boot boot;
     private long launchedAt;
     private volatile AgentClient agent;
     private volatile Lifecycle lifecycle;
@@ -139,7 +141,14 @@ public final class Monitor {
         // the boot deadline measures the guest, not a host queue: it starts once a slot is ours
         bootSlot = BootSlots.acquire(store.root().resolve(".boot"));
         launchedAt = System.nanoTime();
-        vm = hv.launch(launch.vm());
+        boot = VmTemplates.launch(hv, launch.vm());
+        vm = boot.vm();
+        if (boot.cloned()) {
+            AtomicFiles.write(stateDir.resolve(ContainerFiles.BOOT), "template " + boot.mode().name().toLowerCase(java.util.Locale.ROOT)
+                    + " " + boot.template() + "\n");
+            Logger.info("VM cloned from template {} ({} memory) in {} ms", boot.template(), boot.mode().name().toLowerCase(java.util.Locale.ROOT),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launchedAt));
+        }
         // The share's binds can appear after QEMU has started (it resolves paths as the guest
         // asks, and shares our mount namespace): make them while the guest boots, since the
         // guest mounts the share only at CREATE. Linking mount(2) costs ~40 ms cold.
@@ -194,8 +203,7 @@ public final class Monitor {
     /** HELLO, failing fast if the VM process dies meanwhile. */
     private Tlv.Fields helloUntil(long timeoutMs) {
         CompletableFuture<Tlv.Fields> f = CompletableFuture.supplyAsync(() ->
-                agent.request(Proto.HELLO, new Tlv.Writer().u32(Proto.T_VERSION, Proto.VERSION).u64(Proto.T_TIME_NS, nowNanos()),
-                        Duration.ofMillis(timeoutMs)));
+                agent.request(Proto.HELLO, hello(), Duration.ofMillis(timeoutMs)));
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (true) {
             try {
@@ -210,6 +218,21 @@ public final class Monitor {
                 throw new AgentException(0, "interrupted");
             }
         }
+    }
+
+    /**
+     * HELLO sets the guest's clock; to a template's clone it also brings a fresh RNG seed and the
+     * container's MACs for the template's NICs (the clone shares both with every other clone).
+     */
+    private Tlv.Writer hello() {
+        Tlv.Writer w = new Tlv.Writer().u32(Proto.T_VERSION, Proto.VERSION).u64(Proto.T_TIME_NS, nowNanos());
+        if (boot != null && boot.cloned()) {
+            byte[] seed = new byte[32];
+            new java.security.SecureRandom().nextBytes(seed);
+            w.bytes(Proto.T_SEED, seed);
+            for (String pair : boot.macMap()) w.str(Proto.T_MAC_MAP, pair);
+        }
+        return w;
     }
 
     private static void sleep(long ms) {

@@ -50,6 +50,44 @@ public interface Hypervisor extends Driver {
     }
 
     /**
+     * What identifies a VM template for {@code plan} (docs/templates.md): a string that differs
+     * whenever anything that shapes the booted guest differs (binary, kernel, initramfs, machine,
+     * vCPUs, memory, device layout, accelerator), and ignores what differs per VM (paths under
+     * the state directory, share paths, tap names, MACs). Null when a VM of this plan cannot be
+     * saved and cloned; the default, so a driver without templates always cold-boots.
+     *
+     * @since 1.5
+     */
+    @Experimental
+    default String templateKey(VmPlan plan) { return null; }
+
+    /**
+     * Launches a VM to be saved as a template with {@link Vm#save}. With {@code sharedMemory},
+     * its RAM is that file, mapped shared, so the saved state leaves the RAM out and clones map
+     * the file copy-on-write.
+     *
+     * @since 1.5
+     */
+    @Experimental
+    default Vm launchTemplate(VmPlan plan, Path sharedMemory) {
+        throw new CocoonException(name() + ": VM templates are not supported by this hypervisor");
+    }
+
+    /**
+     * Starts a VM of {@code plan} from a saved state instead of a cold boot: a template's (the
+     * device layout must be the template's, the paths may differ) or a checkpoint's. With
+     * {@code sharedMemory} the RAM is the template's file mapped copy-on-write. Returns once the
+     * guest runs; throws, leaving no process, when the state cannot be loaded.
+     *
+     * @since 1.5
+     */
+    @Experimental
+    default Vm restore(VmPlan plan, Path state, Path sharedMemory) {
+        if (sharedMemory != null) throw new CocoonException(name() + ": shared-memory snapshots are not supported by this hypervisor");
+        return restore(plan, state);
+    }
+
+    /**
      * Kills whatever VM process still belongs to {@code stateDir} and removes the driver's files
      * there. Idempotent, quiet when there is nothing to do, safe after the launching process died.
      */

@@ -16,10 +16,12 @@ package io.cocoon.spi;
  * driver existed), {@code NetworkProvider.check(request)}, {@code VmPlan.netns},
  * {@code SandboxPlan.privateNetwork}.
  * <p>1.4: {@code Hypervisor.shareTransport} (Xen's 9pfs is not virtio's).
+ * <p>1.5: VM templates and restore: {@code Hypervisor.templateKey}, {@code launchTemplate},
+ * {@code restore(plan, state, sharedMemory)}.
  */
 public final class SpiVersion {
     /** Bumped on incompatible SPI changes (major) and additions (minor). */
-    public static final String VERSION = "1.4";
+    public static final String VERSION = "1.5";
 
     private SpiVersion() {}
 }

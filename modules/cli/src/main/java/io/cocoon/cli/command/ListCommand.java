@@ -26,7 +26,7 @@ public final class ListCommand implements Command {
     public List<Opt> options() {
         return List.of(Opt.value("select one of: table or json (default: \"table\")", "format", "f"),
                 Opt.bool("display only container IDs", "quiet", "q"),
-                Opt.bool("also show the hypervisor, kernel and image of each container", "all", "a"));
+                Opt.bool("also show the hypervisor, kernel, image and boot (cold or template) of each container", "all", "a"));
     }
 
     @Override
@@ -52,6 +52,7 @@ public final class ListCommand implements Command {
                     m.put("hypervisor", r.hypervisor());
                     m.put("kernel", r.kernel());
                     m.put("image", r.image());
+                    m.put("boot", c.boot());
                 }
                 out.add(m);
             }
@@ -67,19 +68,19 @@ public final class ListCommand implements Command {
             return 0;
         }
         List<String[]> rows = new ArrayList<>();
-        rows.add(all ? new String[] {"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER", "HYPERVISOR", "KERNEL", "IMAGE"}
+        rows.add(all ? new String[] {"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER", "HYPERVISOR", "KERNEL", "IMAGE", "BOOT"}
                 : new String[] {"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"});
         for (Container c : containers) {
             ContainerRecord r = c.record();
             Map<String, Object> m = c.state();
             List<String> row = new ArrayList<>(List.of(r.id(), String.valueOf(m.get("pid")), String.valueOf(m.get("status")),
                     r.bundle(), r.created(), r.owner()));
-            if (all) row.addAll(List.of(dash(r.hypervisor()), dash(r.kernel()), dash(r.image())));
+            if (all) row.addAll(List.of(dash(r.hypervisor()), dash(r.kernel()), dash(r.image()), c.boot()));
             rows.add(row.toArray(String[]::new));
         }
         for (String id : unreadable.keySet()) {
             List<String> row = new ArrayList<>(List.of(id, "0", "unknown", "-", "-", "-"));
-            if (all) row.addAll(List.of("-", "-", "-"));
+            if (all) row.addAll(List.of("-", "-", "-", "-"));
             rows.add(row.toArray(String[]::new));
         }
         table(ctx, rows);

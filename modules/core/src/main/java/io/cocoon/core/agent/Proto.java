@@ -136,6 +136,16 @@ public final class Proto {
     public static final int T_CGROUP_MEMORY_LOW = 0x0025;
     /** HELLO reply (repeated): an extension the agent serves beyond protocol version 1. */
     public static final int T_EXTENSION = 0x00A3;
+    /**
+     * HELLO to a guest cloned from a template: 32 random bytes the agent mixes into the guest's
+     * RNG and reseeds it with, since every clone starts from the template's random state.
+     */
+    public static final int T_SEED = 0x00A4;
+    /**
+     * HELLO to a clone (repeated): "OLD NEW", a NIC of the template's MAC OLD that must take the
+     * container's MAC NEW before CREATE finds its interfaces by MAC.
+     */
+    public static final int T_MAC_MAP = 0x00A5;
 
     // NETIF fields
     public static final int N_NAME = 0x00C0;

@@ -46,6 +46,16 @@ public final class Container {
     }
 
     /** What state.json said when this container was opened (or last refreshed). */
+    /** {@code cold}, or {@code template:<mode>} when the VM was cloned from a template (docs/templates.md). */
+    public String boot() {
+        try {
+            String[] b = java.nio.file.Files.readString(rt.store().dir(id).resolve(io.cocoon.core.state.ContainerFiles.BOOT)).strip().split(" ");
+            return b.length >= 2 && b[0].equals("template") ? "template:" + b[1] : "cold";
+        } catch (java.io.IOException e) {
+            return "cold";
+        }
+    }
+
     public ContainerRecord record() {
         return record;
     }

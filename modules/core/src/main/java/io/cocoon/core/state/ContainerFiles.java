@@ -17,6 +17,8 @@ public final class ContainerFiles {
     public static final String MONITOR_LOG = "monitor.log";
     public static final String CONSOLE_LOG = "console.log";
     public static final String HYPERVISOR_LOG = "hypervisor.log";
+    /** How the VM came up: {@code template <mode> <key>} when cloned from a VM template; absent after a cold boot. */
+    public static final String BOOT = "boot";
     /** Host cgroup directories the monitor created, one per line, removed at delete. */
     public static final String CGROUPS = "cgroups";
 }

@@ -59,6 +59,16 @@ final class CommandLine {
     }
 
     static List<String> build(VmPlan p, Path qemu, String accel) {
+        return build(p, qemu, accel, null);
+    }
+
+    /**
+     * The command line with the RAM in {@code memory} (a template's file; null: anonymous RAM):
+     * mapped shared by the template that fills it, copy-on-write by its clones. Free page
+     * reporting is off with file-backed RAM: QEMU 7.2 discards a reported page of a file
+     * mapping by punching a hole in the file, which would erase the template under its clones.
+     */
+    static List<String> build(VmPlan p, Path qemu, String accel, Memory memory) {
         List<String> a = new ArrayList<>();
         a.add(qemu.toString());
         if (!p.template().isEmpty()) {
@@ -79,7 +89,11 @@ final class CommandLine {
         a.addAll(List.of("-serial", p.consoleLog() == null ? "null" : "file:" + p.consoleLog()));
         a.addAll(qmpArgs(p));
         a.addAll(agentArgs(p));
-        a.addAll(BALLOON);
+        if (memory != null) {
+            a.addAll(List.of("-object", "memory-backend-file,id=ram,size=" + p.memoryMiB() + "M,mem-path="
+                    + escape(memory.file().toString()) + ",share=" + (memory.shared() ? "on" : "off"), "-machine", "memory-backend=ram"));
+        }
+        a.addAll(memory == null ? BALLOON : BALLOON_NO_REPORTING);
         a.addAll(deviceArgs(p.devices(), null));
         a.addAll(List.of("-pidfile", pidFile(p).toString()));
         a.addAll(p.hypervisorParams());
@@ -100,6 +114,37 @@ final class CommandLine {
     static final String SANDBOX = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
 
     static final List<String> BALLOON = List.of("-device", "virtio-balloon-device,free-page-reporting=on");
+    static final List<String> BALLOON_NO_REPORTING = List.of("-device", "virtio-balloon-device,free-page-reporting=off");
+
+    /** File-backed guest RAM: the template writes it ({@code shared}), its clones map it privately. */
+    record Memory(Path file, boolean shared) {}
+
+    /**
+     * A template's identity: its command line with what differs per VM (the state directory,
+     * names, the share paths) replaced, and the size and time of every file it boots, so that a
+     * rebuilt kernel, initramfs (agent) or QEMU makes a new key.
+     */
+    static String templateKey(VmPlan p, Path qemu, String accel) {
+        StringBuilder sb = new StringBuilder("qemu-lite template 1\n");
+        for (String arg : build(p, qemu, accel, null)) {
+            sb.append(arg.replace(p.stateDir().toString(), "@STATE@").replace(p.agentSocket().getParent().toString(), "@SOCK@")
+                    .replace(p.id(), "@ID@").replace(p.uuid(), "@UUID@")).append('\n');
+        }
+        for (Path f : new Path[] {qemu, p.kernel(), p.initrd()}) {
+            if (f == null) continue;
+            try {
+                sb.append(f).append(' ').append(Files.size(f)).append(' ').append(Files.getLastModifiedTime(f).toMillis()).append('\n');
+            } catch (java.io.IOException e) {
+                throw new CocoonException("template: cannot read " + f + ": " + e.getMessage());
+            }
+        }
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 10);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     static List<String> accelArgs(String accel) {
         return accel.equals("kvm") ? List.of("-accel", "kvm", "-cpu", "host")
@@ -131,9 +176,11 @@ final class CommandLine {
                         "-device", "virtio-9p-device,fsdev=" + id + ",mount_tag=" + s.tag()));
             } else if (d instanceof VmDevice.NetTap t) {
                 String id = "net" + n;
-                a.addAll(List.of("-netdev", "tap,id=" + id + ",ifname=" + t.tap() + ",script=no,downscript=no",
-                        "-device", "virtio-net-device,netdev=" + id + (t.mac() == null ? "" : ",mac=" + t.mac())
-                                + (t.mtu() > 0 && t.mtu() != 1500 ? ",host_mtu=" + t.mtu() : "")));
+                // a template's NIC has no tap: the clone's device state is restored onto its own
+                if (t.tap() != null) a.addAll(List.of("-netdev", "tap,id=" + id + ",ifname=" + t.tap() + ",script=no,downscript=no"));
+                a.addAll(List.of("-device", "virtio-net-device" + (t.tap() != null ? ",netdev=" + id : "")
+                        + (t.mac() == null ? "" : ",mac=" + t.mac())
+                        + (t.mtu() > 0 && t.mtu() != 1500 ? ",host_mtu=" + t.mtu() : "")));
             } else if (d instanceof VmDevice.Disk k) {
                 String id = "disk" + n;
                 a.addAll(List.of("-drive", "if=none,id=" + id + ",file=" + escape(k.path().toString()) + ",format="

@@ -117,7 +117,55 @@ public final class QemuLite implements Hypervisor {
         }
         Accelerator.Choice accel = Accelerator.choose(plan.accelerator(), qemu, plan.kernel(), plan.initrd(), plan.stateDir());
         List<String> argv = CommandLine.build(plan, qemu, accel.accel());
-        return QemuVm.start(plan, argv, accel);
+        return QemuVm.start(plan, argv, accel, false);
+    }
+
+    /**
+     * A plan with disks has no template: the guest reads a disk's size and first blocks when it
+     * probes it, so a clone would see the template's disk. A hypervisor.args template chooses
+     * its own machine, which this driver cannot vouch for.
+     */
+    @Override
+    public String templateKey(VmPlan plan) {
+        if (!plan.template().isEmpty()) return null;
+        for (io.cocoon.spi.VmDevice d : plan.devices()) if (d instanceof io.cocoon.spi.VmDevice.Disk) return null;
+        Path qemu = findQemu(plan.hypervisorPath());
+        Accelerator.Choice accel = Accelerator.choose(plan.accelerator(), qemu, plan.kernel(), plan.initrd(), plan.stateDir());
+        return CommandLine.templateKey(plan, qemu, accel.accel()) + "-" + accel.accel();
+    }
+
+    @Override
+    public Vm launchTemplate(VmPlan plan, Path sharedMemory) {
+        validate(plan);
+        Path qemu = findQemu(plan.hypervisorPath());
+        Accelerator.Choice accel = Accelerator.choose(plan.accelerator(), qemu, plan.kernel(), plan.initrd(), plan.stateDir());
+        CommandLine.Memory mem = sharedMemory == null ? null : new CommandLine.Memory(sharedMemory, true);
+        return QemuVm.start(plan, CommandLine.build(plan, qemu, accel.accel(), mem), accel, mem != null);
+    }
+
+    @Override
+    public Vm restore(VmPlan plan, Path snapshot) {
+        return restore(plan, snapshot, null);
+    }
+
+    @Override
+    public Vm restore(VmPlan plan, Path state, Path sharedMemory) {
+        validate(plan);
+        Path qemu = findQemu(plan.hypervisorPath());
+        if (!Files.isRegularFile(state)) throw new CocoonException("VM state " + state + " does not exist");
+        if (sharedMemory != null && !Files.isRegularFile(sharedMemory)) throw new CocoonException("template memory " + sharedMemory + " does not exist");
+        Accelerator.Choice accel = Accelerator.choose(plan.accelerator(), qemu, plan.kernel(), plan.initrd(), plan.stateDir());
+        List<String> argv = new ArrayList<>(CommandLine.build(plan, qemu, accel.accel(),
+                sharedMemory == null ? null : new CommandLine.Memory(sharedMemory, false)));
+        argv.addAll(List.of("-incoming", "defer"));
+        QemuVm vm = QemuVm.start(plan, argv, accel, sharedMemory != null);
+        try {
+            vm.incoming(state, plan.bootTimeout() == null ? 30_000 : plan.bootTimeout().toMillis());
+            return vm;
+        } catch (RuntimeException e) {
+            vm.kill();
+            throw e;
+        }
     }
 
     @Override

@@ -35,16 +35,19 @@ final class QemuVm implements Vm {
     private final Process process;
     private final List<String> argv;
     private final Accelerator.Choice accel;
+    /** RAM is a file mapping: a snapshot leaves it out (x-ignore-shared). */
+    private final boolean fileMemory;
     private Qmp qmp;
 
-    private QemuVm(VmPlan plan, Process process, List<String> argv, Accelerator.Choice accel) {
+    private QemuVm(VmPlan plan, Process process, List<String> argv, Accelerator.Choice accel, boolean fileMemory) {
         this.plan = plan;
+        this.fileMemory = fileMemory;
         this.process = process;
         this.argv = argv;
         this.accel = accel;
     }
 
-    static QemuVm start(VmPlan plan, List<String> argv, Accelerator.Choice accel) {
+    static QemuVm start(VmPlan plan, List<String> argv, Accelerator.Choice accel, boolean fileMemory) {
         List<String> cmd = new ArrayList<>();
         // QEMU opens the taps by name, so it runs in their network namespace (a monitor started by
         // create is in it already; a foreground run is not); nsenter first: it needs CAP_SYS_ADMIN
@@ -71,7 +74,7 @@ final class QemuVm implements Vm {
                         + " (" + accel.reason() + ")\n", java.nio.file.StandardOpenOption.CREATE,
                         java.nio.file.StandardOpenOption.APPEND);
             }
-            return new QemuVm(plan, pb.start(), argv, accel);
+            return new QemuVm(plan, pb.start(), argv, accel, fileMemory);
         } catch (IOException e) {
             throw new CocoonException("cannot start " + argv.get(0) + ": " + e.getMessage());
         }
@@ -124,23 +127,80 @@ final class QemuVm implements Vm {
     @Override
     public void save(Path file) {
         qmp().execute("stop", null, 5000);
-        qmp().execute("migrate", Map.of("uri", "exec:cat > " + file), 5000);
-        long deadline = System.currentTimeMillis() + 60_000;
+        if (fileMemory) ignoreShared();
+        // QEMU runs the command through /bin/sh: the path is quoted for it
+        qmp().execute("migrate", Map.of("uri", "exec:cat > '" + file.toString().replace("'", "'\\''") + "'"), 5000);
+        waitForMigration("saving the VM", 60_000);
+    }
+
+    private void ignoreShared() {
+        qmp().execute("migrate-set-capabilities", Map.of("capabilities",
+                List.of(Map.of("capability", "x-ignore-shared", "state", true))), 5000);
+    }
+
+    /** Loads a saved state into this QEMU (started with {@code -incoming defer}); it runs when done. */
+    void incoming(Path state, long timeoutMs) {
+        if (fileMemory) ignoreShared();
+        qmp().execute("migrate-incoming", Map.of("uri", "exec:cat '" + state.toString().replace("'", "'\\''") + "'"), 5000);
+        waitForMigration("restoring the VM", timeoutMs);
+        long deadline = System.currentTimeMillis() + 5000;
         while (System.currentTimeMillis() < deadline) {
-            Object r = qmp().execute("query-migrate", null, 5000);
+            Object r = qmp().execute("query-status", null, 5000);
+            if (r instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("running"))) return;
+            sleep(5);
+        }
+        throw new CocoonException("the restored VM did not start running within 5 s");
+    }
+
+    private void waitForMigration(String what, long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            if (!process.isAlive()) throw new CocoonException(what + " failed: QEMU exited" + lastLog());
+            Object r;
+            try {
+                r = qmp().execute("query-migrate", null, 5000);
+            } catch (CocoonException e) {
+                if (!process.isAlive()) throw new CocoonException(what + " failed: QEMU exited" + lastLog());
+                throw e;
+            }
             String status = r instanceof Map<?, ?> m ? String.valueOf(m.get("status")) : "";
             if (status.equals("completed")) return;
             if (status.equals("failed") || status.equals("cancelled")) {
-                throw new CocoonException("VM snapshot failed: " + r);
+                Object err = r instanceof Map<?, ?> m ? m.get("error-desc") : null;
+                throw new CocoonException(what + " failed: " + (err != null ? err : r) + lastLog());
             }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CocoonException("interrupted while saving the VM");
-            }
+            sleep(5);
         }
-        throw new CocoonException("VM snapshot did not complete within 60 s");
+        throw new CocoonException(what + " did not complete within " + timeoutMs + " ms");
+    }
+
+    /** QEMU's own last words, for an error line. */
+    private String lastLog() {
+        try {
+            process.waitFor(200, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (plan.hypervisorLog() == null) return "";
+        try {
+            List<String> lines = Files.readAllLines(plan.hypervisorLog());
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                String l = lines.get(i).strip();
+                if (!l.isEmpty() && !l.startsWith("#")) return ": " + l;
+            }
+        } catch (IOException | RuntimeException e) {
+            // no log to quote
+        }
+        return "";
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CocoonException("interrupted");
+        }
     }
 
     @Override
