@@ -124,13 +124,55 @@ final class QemuVm implements Vm {
         return m;
     }
 
+    /**
+     * Saves the stopped VM to {@code file}. The migration stream goes over a unix socket this
+     * process listens on and copies to the file: QEMU's {@code exec:} transport would fork a
+     * shell, which its seccomp sandbox ({@code spawn=deny}) kills it for, and 7.2 has no
+     * {@code file:} transport.
+     */
     @Override
     public void save(Path file) {
         qmp().execute("stop", null, 5000);
         if (fileMemory) ignoreShared();
-        // QEMU runs the command through /bin/sh: the path is quoted for it
-        qmp().execute("migrate", Map.of("uri", "exec:cat > '" + file.toString().replace("'", "'\\''") + "'"), 5000);
-        waitForMigration("saving the VM", 60_000);
+        Path sock = migrationSocket();
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            Files.deleteIfExists(sock);
+            server.bind(java.net.UnixDomainSocketAddress.of(sock));
+            CompletableFuture<Long> copied = CompletableFuture.supplyAsync(() -> {
+                try (java.nio.channels.SocketChannel in = server.accept();
+                     java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+                             java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+                    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(1 << 20);
+                    long n = 0;
+                    while (in.read(buf) >= 0) {
+                        buf.flip();
+                        while (buf.hasRemaining()) n += out.write(buf);
+                        buf.clear();
+                    }
+                    return n;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, r -> Thread.ofPlatform().daemon().start(r));
+            qmp().execute("migrate", Map.of("uri", "unix:" + sock), 5000);
+            waitForMigration("saving the VM", 60_000);
+            copied.get(30, TimeUnit.SECONDS);
+        } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new CocoonException("saving the VM: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CocoonException("interrupted while saving the VM");
+        } finally {
+            try {
+                Files.deleteIfExists(sock);
+            } catch (IOException ignored) {
+                // a stale socket file is replaced next time
+            }
+        }
+    }
+
+    private Path migrationSocket() {
+        return plan.agentSocket().resolveSibling("migrate.sock");
     }
 
     private void ignoreShared() {
@@ -138,18 +180,43 @@ final class QemuVm implements Vm {
                 List.of(Map.of("capability", "x-ignore-shared", "state", true))), 5000);
     }
 
-    /** Loads a saved state into this QEMU (started with {@code -incoming defer}); it runs when done. */
+    /**
+     * Loads a saved state into this QEMU (started with {@code -incoming defer}); it runs when
+     * done. QEMU listens on a unix socket and this process streams the file into it.
+     */
     void incoming(Path state, long timeoutMs) {
         if (fileMemory) ignoreShared();
-        qmp().execute("migrate-incoming", Map.of("uri", "exec:cat '" + state.toString().replace("'", "'\\''") + "'"), 5000);
-        waitForMigration("restoring the VM", timeoutMs);
-        long deadline = System.currentTimeMillis() + 5000;
-        while (System.currentTimeMillis() < deadline) {
-            Object r = qmp().execute("query-status", null, 5000);
-            if (r instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("running"))) return;
-            sleep(5);
+        Path sock = migrationSocket();
+        qmp().execute("migrate-incoming", Map.of("uri", "unix:" + sock), 5000);
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(state);
+             java.nio.channels.SocketChannel out = connect(sock, deadline)) {
+            long size = in.size();
+            for (long n = 0; n < size; ) {
+                long r = in.transferTo(n, size - n, out);
+                if (r <= 0 && !process.isAlive()) break;
+                n += r;
+            }
+            out.shutdownOutput();
+        } catch (IOException e) {
+            if (!process.isAlive()) throw new CocoonException("restoring the VM failed: QEMU exited" + lastLog());
+            throw new CocoonException("restoring the VM: " + e.getMessage() + lastLog());
         }
-        throw new CocoonException("the restored VM did not start running within 5 s");
+        waitForMigration("restoring the VM", Math.max(1000, deadline - System.currentTimeMillis()));
+        // the state was saved stopped, and QEMU restores the run state it was saved in: run it
+        Object r = qmp().execute("query-status", null, 5000);
+        if (!(r instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("running")))) qmp().execute("cont", null, 5000);
+    }
+
+    private java.nio.channels.SocketChannel connect(Path sock, long deadline) throws IOException {
+        while (true) {
+            try {
+                return java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(sock));
+            } catch (IOException e) {
+                if (!process.isAlive() || System.currentTimeMillis() > deadline) throw e;
+                sleep(2);
+            }
+        }
     }
 
     private void waitForMigration(String what, long timeoutMs) {
