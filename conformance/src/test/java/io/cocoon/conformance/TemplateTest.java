@@ -35,7 +35,7 @@ class TemplateTest extends VmTest {
 
     /** Prints what a clone must not share with the others: the kernel's boot id and random bytes. */
     Bundle identityBundle(String mode) throws IOException {
-        Bundle b = bundle("sh", "-c", "cat /proc/sys/kernel/random/boot_id; head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \\n'; echo");
+        Bundle b = namedBundle("bundle-" + mode, "sh", "-c", "cat /proc/sys/kernel/random/boot_id; head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \\n'; echo");
         b.edit(c -> Bundle.obj(c, "annotations").put("io.cocoon.vm.template", mode));
         return b;
     }
@@ -80,6 +80,10 @@ class TemplateTest extends VmTest {
             assertEquals("stopped", awaitStatus(id, "stopped", 30_000));
             assertEquals(0, withTemplates.run("delete", id).rc());
         }
+        try (Stream<Path> s = Files.list(templates)) {
+            assertEquals(1, s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).count(),
+                    "one template for one shape");
+        }
         // the output went to the container's stdio: run it in the foreground to read it
         for (String id : List.of("r1", "r2", "r3")) {
             Cocoon.Result r = withTemplates.runIn(b.dir(), "run", id);
@@ -87,10 +91,6 @@ class TemplateTest extends VmTest {
             seen.add(r.out().strip());
         }
         assertEquals(3, seen.stream().distinct().count(), "boot id and random bytes differ between clones: " + seen);
-        try (Stream<Path> s = Files.list(templates)) {
-            assertEquals(1, s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).count(),
-                    "one template for one shape");
-        }
     }
 
     @Test
