@@ -153,6 +153,7 @@ int container_setup(const struct container_spec *cs, char *err, size_t errsz);
 /* streams.c */
 void streams_register(struct proc *p);
 void streams_update(struct proc *p);
+void streams_reattach(struct proc *p);
 void streams_update_all(void);
 void streams_credit(struct proc *p, uint32_t stream, uint32_t bytes);
 void streams_stdin(struct proc *p, const uint8_t *data, uint32_t len);

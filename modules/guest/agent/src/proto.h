@@ -40,6 +40,7 @@
 #define MSG_NETCONF 0x000D /* NETIF fields, repeated: configure now */
 #define MSG_FREEZE 0x000E  /* freeze the container's cgroup (a pod member's pause) */
 #define MSG_THAW 0x000F
+#define MSG_REATTACH 0x0010 /* a new host (a restored checkpoint's monitor) takes over the container's streams */
 /* Host -> agent, no reply. */
 #define MSG_STDIN 0x0100
 #define MSG_CREDIT 0x0101

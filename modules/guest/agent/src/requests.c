@@ -126,6 +126,28 @@ static int clone_identity(uint32_t id, const uint8_t *p, uint32_t len)
 	return 0;
 }
 
+/*
+ * A VM restored from a checkpoint has a new host: what the old one was sent but had not
+ * read went with it, so the container's processes get fresh output windows and stdin credit.
+ */
+static void do_reattach(uint32_t id)
+{
+	uint32_t k = CTR_OF(id);
+	if (!ctr_find(k)) {
+		reply_error(id, ESRCH, "REATTACH: container %u does not exist in this VM", k);
+		return;
+	}
+	int n = 0;
+	for (struct proc *pr = A.procs; pr; pr = pr->next) {
+		if (CTR_OF(pr->id) != k || pr->dead)
+			continue;
+		streams_reattach(pr);
+		n++;
+	}
+	log_dbg("REATTACH: container %u, %d processes", k, n);
+	reply_ok_empty(id);
+}
+
 static void do_hello(uint32_t id, const uint8_t *p, uint32_t len)
 {
 	uint32_t v;
@@ -481,7 +503,7 @@ static void do_credit(uint32_t id, const uint8_t *p, uint32_t len)
 
 void requests_handle(uint16_t type, uint32_t id, const uint8_t *p, uint32_t len)
 {
-	if (type >= MSG_HELLO && type <= MSG_THAW && type != MSG_PING && tlv_check(p, len) < 0) {
+	if (type >= MSG_HELLO && type <= MSG_REATTACH && type != MSG_PING && tlv_check(p, len) < 0) {
 		reply_error(id, EINVAL, "payload: truncated field");
 		return;
 	}
@@ -501,6 +523,7 @@ void requests_handle(uint16_t type, uint32_t id, const uint8_t *p, uint32_t len)
 	case MSG_NETCONF: do_netconf(id, p, len); break;
 	case MSG_FREEZE: do_freeze(id, 1); break;
 	case MSG_THAW: do_freeze(id, 0); break;
+	case MSG_REATTACH: do_reattach(id); break;
 	case MSG_STDIN: {
 		struct proc *pr = proc_find(id);
 		if (pr)

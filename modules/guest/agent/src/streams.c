@@ -258,6 +258,22 @@ void streams_close_stdin(struct proc *p)
 	streams_update(p);
 }
 
+void streams_reattach(struct proc *p)
+{
+	for (int i = 0; i < 2; i++)
+		if (p->out[i].open)
+			p->out[i].window = OUTPUT_WINDOW;
+	if (!p->in_done && p->inbuf) {
+		p->in_grant = STDIN_WINDOW - (int64_t)p->inlen;
+		struct tbuf b;
+		tb_init(&b);
+		tb_u32(&b, TAG_BYTES, (uint32_t)p->in_grant);
+		channel_send(MSG_STDIN_CREDIT, p->id, b.data, b.len);
+		tb_free(&b);
+	}
+	streams_update(p);
+}
+
 void streams_credit(struct proc *p, uint32_t stream, uint32_t bytes)
 {
 	struct ostream *s = &p->out[stream - 1];

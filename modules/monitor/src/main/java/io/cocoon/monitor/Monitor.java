@@ -7,6 +7,7 @@ import io.cocoon.core.agent.ProcessIo;
 import io.cocoon.core.agent.Proto;
 import io.cocoon.core.agent.Tlv;
 import io.cocoon.core.cgroup.HostCgroup;
+import io.cocoon.core.container.Checkpoints;
 import io.cocoon.core.container.LaunchSpec;
 import io.cocoon.core.control.ControlClient;
 import io.cocoon.core.control.FileRequest;
@@ -62,6 +63,10 @@ public final class Monitor {
     /** Held from the hypervisor's start until the agent answers (or the boot fails). */
     private volatile BootSlots bootSlot;
     private final PodProxy podProxy;
+    /** {@code restore}: the checkpoint the VM comes from, or null for a new container. */
+    private final Path restoreFrom;
+    /** Started with its creation ({@code run}): planned without the standby NIC create keeps. */
+    private volatile boolean autoStarted;
 
     public Monitor(StateStore store, LaunchSpec launch, Supplier<PluginRegistry> plugins) {
         this.store = store;
@@ -70,6 +75,14 @@ public final class Monitor {
         this.stateDir = store.dir(launch.id());
         this.socketDir = store.socketDir(launch.id());
         this.podProxy = new PodProxy(this, stateDir);
+        Path r = stateDir.resolve(ContainerFiles.RESTORE_FROM);
+        Path from = null;
+        try {
+            if (Files.isRegularFile(r)) from = Path.of(Files.readString(r).strip());
+        } catch (IOException e) {
+            throw new CocoonException("cannot read " + r + ": " + e.getMessage());
+        }
+        this.restoreFrom = from;
     }
 
     /** Runs once the container is created (and started, with auto-start): {@code run} writes its pid file. */
@@ -86,6 +99,7 @@ public final class Monitor {
      * @return the container's exit status (128+N when killed by signal N)
      */
     public int run(Supplier<Stdio> stdio, boolean autoStart) {
+        autoStarted = restoreFrom != null ? !Checkpoints.hasStandbyNic(restoreFrom) : autoStart;
         ControlServer control = null;
         FileRequests fileRequests = null;
         Stdio io = null;
@@ -101,8 +115,12 @@ public final class Monitor {
             fileRequests = new FileRequests(socketDir.resolve(FileRequest.DIR), requests);
             boot();
             io = stdio.get();
-            createContainer(io);
-            if (autoStart) start();
+            if (restoreFrom != null) {
+                restoreContainer(io);
+            } else {
+                createContainer(io);
+                if (autoStart) start();
+            }
             afterCreate.run();
             status = waitForExit();
         } catch (Exception | Error e) {
@@ -141,8 +159,13 @@ public final class Monitor {
         // the boot deadline measures the guest, not a host queue: it starts once a slot is ours
         bootSlot = BootSlots.acquire(store.root().resolve(".boot"));
         launchedAt = System.nanoTime();
-        boot = VmTemplates.launch(hv, launch.vm());
+        boot = restoreFrom != null
+                ? new VmTemplates.Boot(Checkpoints.restore(hv, launch.vm(), restoreFrom), null, VmTemplates.Mode.OFF,
+                        Checkpoints.macMap(launch.vm(), restoreFrom))
+                : VmTemplates.launch(hv, launch.vm());
         vm = boot.vm();
+        if (restoreFrom != null) Logger.info("VM restored from checkpoint {} in {} ms", restoreFrom,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launchedAt));
         if (boot.cloned()) {
             AtomicFiles.write(stateDir.resolve(ContainerFiles.BOOT), "template " + boot.mode().name().toLowerCase(java.util.Locale.ROOT)
                     + " " + boot.template() + "\n");
@@ -230,8 +253,8 @@ public final class Monitor {
             byte[] seed = new byte[32];
             new java.security.SecureRandom().nextBytes(seed);
             w.bytes(Proto.T_SEED, seed);
-            for (String pair : boot.macMap()) w.str(Proto.T_MAC_MAP, pair);
         }
+        if (boot != null) for (String pair : boot.macMap()) w.str(Proto.T_MAC_MAP, pair);
         return w;
     }
 
@@ -333,14 +356,52 @@ public final class Monitor {
         Tlv.Fields r = agent.request(Proto.CREATE, payload, Duration.ofSeconds(60));
         Logger.info("container created in the guest, pid {}", r.u32(Proto.T_PID).orElse(-1L));
         if (launch.guestUpdate().length > 0) agent.request(Proto.UPDATE, launch.guestUpdate(), Duration.ofSeconds(30));
+        relay(pio, io);
+        HookRunner.run("createContainer", hooks.createContainer(), state(ContainerStatus.CREATED));
+        lifecycle.created();
+        created.complete(null);
+    }
+
+    /** The init's stdio from here on, and its exit (or the VM's) as the container's. */
+    private void relay(ProcessIo pio, Stdio io) {
         pio.pumpStdin(io.in());
         io.forwardResizes((rows, cols) -> agent.request(Proto.RESIZE, new Tlv.Writer().u32(Proto.T_PROC_ID, 1)
                 .u32(Proto.T_ROWS, rows).u32(Proto.T_COLS, cols), Duration.ofSeconds(5)));
         pio.exit().whenComplete((st, ex) -> exited.complete(ex == null ? st : ExitStatus.exited(vm.isAlive() ? 255 : 137)));
         vm.onExit().thenRun(() -> exited.complete(ExitStatus.killed(9)));
-        HookRunner.run("createContainer", hooks.createContainer(), state(ContainerStatus.CREATED));
+    }
+
+    /**
+     * {@code restore}: the container is in the restored guest already, its processes where they
+     * were; the agent hands its streams to this monitor and it is running. The create and start
+     * hooks ran when it was first created, so they do not run again.
+     */
+    private void restoreContainer(Stdio io) {
+        ProcessIo pio = new ProcessIo(agent, 1, io.out(), io.err(), true, io.terminal());
+        agent.request(Proto.REATTACH, new byte[0], Duration.ofSeconds(30));
+        relay(pio, io);
         lifecycle.created();
+        lifecycle.started();
         created.complete(null);
+        Logger.info("container restored from {}", restoreFrom);
+    }
+
+    /**
+     * {@code checkpoint}: saves the VM (docs/checkpoint.md). Without {@code leaveRunning} the
+     * container then ends, killed, as runc's checkpoint ends it; with it, it goes on.
+     */
+    synchronized void checkpoint(Path dir, boolean leaveRunning) throws IOException {
+        if (launch.isPodMember()) throw new CocoonException("checkpoint: a pod member shares its sandbox's VM; checkpoint the sandbox");
+        boolean paused = lifecycle.isPaused();
+        long t0 = System.nanoTime();
+        Checkpoints.save(vm, launch.vm(), dir, !autoStarted);
+        Logger.info("checkpoint saved to {} in {} ms", dir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        if (leaveRunning) {
+            if (!paused) vm.resume();
+            return;
+        }
+        vm.kill();
+        exited.complete(ExitStatus.killed(9));
     }
 
     /** Adds the host terminal size to the init PROCESS of a CREATE payload. */

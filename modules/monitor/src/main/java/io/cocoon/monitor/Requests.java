@@ -57,6 +57,13 @@ final class Requests implements ControlServer.Handler {
                     monitor.resume();
                     c.reply(f, null);
                 }
+                case Proto.C_CHECKPOINT -> {
+                    ready();
+                    Tlv.Fields a = Tlv.Fields.parse(f.payload());
+                    monitor.checkpoint(java.nio.file.Path.of(a.str(Proto.C_T_IMAGE_PATH)
+                            .orElseThrow(() -> new CocoonException("checkpoint: no image path"))), a.has(Proto.C_T_LEAVE_RUNNING));
+                    c.reply(f, null);
+                }
                 case Proto.EXEC -> exec(c, f);
                 case Proto.STDIN -> monitor.agent().send(f);
                 case Proto.PS, Proto.STATS, Proto.RESIZE, Proto.CLOSE_STDIN, Proto.UPDATE -> passThrough(c, f);

@@ -5,17 +5,23 @@ import io.cocoon.cli.support.Context;
 import io.cocoon.cli.args.Args;
 import io.cocoon.cli.args.Opt;
 import io.cocoon.spi.CocoonException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code checkpoint}: runc's flags are accepted; Cocoon's checkpoints will be VM snapshots, and
- * QEMU refuses to migrate a VM with a mounted 9p share, so this version refuses in one line
- * instead of writing an image that could not be restored.
+ * {@code checkpoint}: the container's VM saved to {@code --image-path} (docs/checkpoint.md), a
+ * VM snapshot rather than a CRIU image. runc's CRIU flags are accepted; those that mean nothing
+ * for a VM are named in the log.
  */
 public final class CheckpointCommand implements Command {
     @Override public String name() { return "checkpoint"; }
     @Override public String usage() { return "<container-id>"; }
-    @Override public String summary() { return "checkpoint a running container (not supported yet: fails in one line)"; }
+    @Override public String summary() { return "checkpoint a running container (a VM snapshot; needs a block rootfs)"; }
+
+    /** CRIU's options: a VM snapshot holds the whole guest, so each is either implied or moot. */
+    static final List<String> CRIU_ONLY = List.of("tcp-established", "ext-unix-sk", "shell-job", "file-locks", "manage-cgroups-mode",
+            "empty-ns", "auto-dedup", "lazy-pages", "status-fd", "page-server", "parent-path", "lsm-profile", "lsm-mount-context",
+            "no-subreaper", "no-pivot");
 
     @Override
     public List<Opt> options() {
@@ -39,7 +45,19 @@ public final class CheckpointCommand implements Command {
     @Override
     public int run(Context ctx, Args args) {
         String id = args.id(name());
-        ctx.runtime().open(id);
-        throw new CocoonException("checkpoint is not supported by this version of cocoon (VM snapshots of containers with 9p shares are not possible yet)");
+        if (args.flag("pre-dump")) throw new CocoonException("checkpoint --pre-dump is not supported: a VM snapshot has no incremental pre-dump");
+        Path image = Path.of(args.value("image-path", "checkpoint"));
+        ignoredCriuFlags(ctx, args, name());
+        ctx.runtime().open(id).checkpoint(image, args.flag("leave-running"));
+        return 0;
+    }
+
+    /** One log line naming the CRIU flags given that mean nothing for a VM snapshot. */
+    static void ignoredCriuFlags(Context ctx, Args args, String command) {
+        List<String> given = CRIU_ONLY.stream().filter(args::has).toList();
+        if (!given.isEmpty()) {
+            io.cocoon.core.log.RuntimeLog.get().info(command + ": ignored for a VM snapshot (it holds the whole guest: connections,"
+                    + " locks, cgroups, namespaces): --" + String.join(", --", given));
+        }
     }
 }

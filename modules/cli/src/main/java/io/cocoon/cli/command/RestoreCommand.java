@@ -8,11 +8,16 @@ import io.cocoon.core.state.ContainerId;
 import io.cocoon.spi.CocoonException;
 import java.util.List;
 
-/** {@code restore}: the counterpart of {@link CheckpointCommand}; refuses in one line for now. */
+/**
+ * {@code restore}: a container from a {@link CheckpointCommand checkpoint}, made as by
+ * {@code create} from {@code --bundle} but with the checkpoint's VM, processes where they were.
+ * With {@code --detach} it returns once the container runs (engines); without, it stays, as
+ * runc does, until the container exits and returns its exit status.
+ */
 public final class RestoreCommand implements Command {
     @Override public String name() { return "restore"; }
     @Override public String usage() { return "<container-id>"; }
-    @Override public String summary() { return "restore a container from a previous checkpoint (not supported yet: fails in one line)"; }
+    @Override public String summary() { return "restore a container from a previous checkpoint"; }
 
     @Override
     public List<Opt> options() {
@@ -37,8 +42,14 @@ public final class RestoreCommand implements Command {
     }
 
     @Override
-    public int run(Context ctx, Args args) {
-        ContainerId.validate(args.id(name()));
-        throw new CocoonException("restore is not supported by this version of cocoon (see 'cocoon checkpoint')");
+    public int run(Context ctx, Args args) throws java.io.IOException {
+        String id = args.id(name());
+        args.exactly(name(), 1, usage());
+        ContainerId.validate(id);
+        CheckpointCommand.ignoredCriuFlags(ctx, args, name());
+        java.nio.file.Path image = java.nio.file.Path.of(args.value("image-path", "checkpoint"));
+        io.cocoon.core.container.Container c = ctx.runtime().restore(RunCommand.createOptions(id, args, true), image);
+        if (args.flag("detach")) return 0;
+        return c.awaitExit();
     }
 }

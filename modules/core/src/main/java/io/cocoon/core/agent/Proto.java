@@ -28,6 +28,8 @@ public final class Proto {
     /** Freeze / thaw the container's guest cgroup: a pod member's pause (its VM is shared). */
     public static final int FREEZE = 0x000E;
     public static final int THAW = 0x000F;
+    /** A restored checkpoint's monitor takes over the container's streams (fresh windows and stdin credit). */
+    public static final int REATTACH = 0x0010;
     // host -> agent, no reply
     public static final int STDIN = 0x0100;
     public static final int CREDIT = 0x0101;
@@ -59,6 +61,13 @@ public final class Proto {
     public static final int C_B_TARGET = 0x0404;
     public static final int C_B_RO = 0x0405;
     public static final int C_T_CTR = 0x0406;
+    /**
+     * {@code checkpoint}: C_T_IMAGE_PATH is the directory the VM's state and disks are saved to;
+     * with C_T_LEAVE_RUNNING the container goes on, else it ends as runc's checkpoint ends it.
+     */
+    public static final int C_CHECKPOINT = 0x0408;
+    public static final int C_T_IMAGE_PATH = 0x0407;
+    public static final int C_T_LEAVE_RUNNING = 0x0408;
 
     // generic tags
     public static final int T_VERSION = 0x0001;

@@ -113,6 +113,35 @@ public final class Container {
         }
     }
 
+    /**
+     * Waits for the container to stop (its monitor records the exit status, or dies) and returns
+     * the status; 255 when none was recorded. A foreground {@code restore} waits this way, as
+     * {@code run} waits for its own monitor.
+     */
+    public int awaitExit() {
+        while (refresh().status() != ContainerStatus.STOPPED) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 255;
+            }
+        }
+        Integer st = refresh().record().exitStatus();
+        return st == null ? 255 : st;
+    }
+
+    /** {@code checkpoint}: a running or paused container's VM, saved to {@code imagePath}. */
+    public void checkpoint(java.nio.file.Path imagePath, boolean leaveRunning) {
+        try (StateStore.Lock ignored = rt.store().lock(id)) {
+            ContainerStatus s = refresh().status();
+            if (s != ContainerStatus.RUNNING && s != ContainerStatus.PAUSED) {
+                throw new io.cocoon.spi.CocoonException("container " + id + " is " + s.oci() + ": only a running or paused container can be checkpointed");
+            }
+            monitor().checkpoint(imagePath.toAbsolutePath(), leaveRunning);
+        }
+    }
+
     public void resume() {
         try (StateStore.Lock ignored = rt.store().lock(id)) {
             refresh().status().requireResume();

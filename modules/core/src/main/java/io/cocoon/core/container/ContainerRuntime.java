@@ -2,7 +2,9 @@ package io.cocoon.core.container;
 
 import io.cocoon.core.model.CreateOptions;
 import io.cocoon.core.plugin.PluginRegistry;
+import io.cocoon.core.state.AtomicFiles;
 import io.cocoon.core.state.ContainerError;
+import io.cocoon.core.state.ContainerFiles;
 import io.cocoon.core.state.ContainerId;
 import io.cocoon.core.state.StateStore;
 import io.cocoon.spi.CocoonException;
@@ -85,6 +87,27 @@ public final class ContainerRuntime {
     public Container create(CreateOptions o, boolean start) {
         Creation.Prepared p = Creation.prepare(this, o, null, start);
         MonitorLauncher.launchAndWait(this, p, o.pidFile(), start);
+        return open(p.id());
+    }
+
+    /**
+     * {@code restore}: a container made as by {@code create} from {@code o}'s bundle, whose VM is
+     * the checkpoint's in {@code imagePath} instead of a new one, running when this returns.
+     */
+    public Container restore(CreateOptions o, Path imagePath) {
+        Path image = imagePath.toAbsolutePath();
+        Checkpoints.requireImage(image);
+        // planned as create plans (a standby NIC kept for a late network), the layout of a
+        // checkpoint of a created container; one of a `run` container has no standby NIC
+        Creation.Prepared p = Creation.prepare(this, o, null, !Checkpoints.hasStandbyNic(image));
+        try {
+            AtomicFiles.write(store().dir(p.id()).resolve(ContainerFiles.RESTORE_FROM), image.toString());
+        } catch (java.io.IOException e) {
+            Creation.abort(this, p.id(), p.lock());
+            throw new io.cocoon.spi.CocoonException("restore " + o.id() + ": " + e.getMessage());
+        }
+        // no START: the restored container runs once its monitor has reattached it
+        MonitorLauncher.launchAndWait(this, p, o.pidFile(), false);
         return open(p.id());
     }
 

@@ -65,6 +65,12 @@ public final class MonitorClient {
         FileRequest.call(socketDir, id, Proto.C_PAUSE, new Tlv.Writer(), AGENT, monitorAlive);
     }
 
+    /** Saves the VM to {@code imagePath} (docs/checkpoint.md); the monitor refuses a VM it cannot save. */
+    public void checkpoint(Path imagePath, boolean leaveRunning) {
+        FileRequest.call(socketDir, id, Proto.C_CHECKPOINT, new Tlv.Writer().str(Proto.C_T_IMAGE_PATH, imagePath.toString())
+                .flag(Proto.C_T_LEAVE_RUNNING, leaveRunning), Duration.ofSeconds(120), monitorAlive);
+    }
+
     public void resume() {
         FileRequest.call(socketDir, id, Proto.C_RESUME, new Tlv.Writer(), AGENT, monitorAlive);
     }

@@ -19,6 +19,8 @@ public final class ContainerFiles {
     public static final String HYPERVISOR_LOG = "hypervisor.log";
     /** How the VM came up: {@code template <mode> <key>} when cloned from a VM template; absent after a cold boot. */
     public static final String BOOT = "boot";
+    /** {@code restore}: the checkpoint directory the monitor restores the VM from instead of booting one. */
+    public static final String RESTORE_FROM = "restore-from";
     /** Host cgroup directories the monitor created, one per line, removed at delete. */
     public static final String CGROUPS = "cgroups";
 }
