@@ -56,7 +56,7 @@ public final class CheckpointCommand implements Command {
     static void ignoredCriuFlags(Context ctx, Args args, String command) {
         List<String> given = CRIU_ONLY.stream().filter(args::has).toList();
         if (!given.isEmpty()) {
-            io.cocoon.core.log.RuntimeLog.get().info(command + ": ignored for a VM snapshot (it holds the whole guest: connections,"
+            io.cocoon.core.log.RuntimeLog.get().warn(command + ": ignored for a VM snapshot (it holds the whole guest: connections,"
                     + " locks, cgroups, namespaces): --" + String.join(", --", given));
         }
     }
