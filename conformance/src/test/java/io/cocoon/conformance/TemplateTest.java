@@ -30,7 +30,8 @@ class TemplateTest extends VmTest {
     @BeforeEach
     void ownTemplateDir() {
         templates = tmp.resolve("templates");
-        withTemplates = cocoon.withEnv("COCOON_TEMPLATE_DIR", templates.toString());
+        // private unless a bundle's annotation says otherwise, whatever mode the suite runs in
+        withTemplates = cocoon.withEnv("COCOON_TEMPLATE_DIR", templates.toString()).withEnv("COCOON_TEMPLATE", "private");
     }
 
     /** Prints what a clone must not share with the others: the kernel's boot id and random bytes. */
