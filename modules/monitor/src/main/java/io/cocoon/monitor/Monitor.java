@@ -278,65 +278,7 @@ public final class Monitor {
     }
 
     private CocoonException bootFailure(String what, String detail) {
-        String where = logsNote();
-        // a hypervisor that refuses its arguments closes the channel a moment before it exits
-        for (int i = 0; i < 50 && vm != null && vm.isAlive(); i++) sleep(20);
-        if (vm != null && !vm.isAlive()) {
-            // the hypervisor's own words first: they name the cause (a bad device, a missing file)
-            String said = hypervisorSaid();
-            return new CocoonException("the VM exited during boot" + (said == null ? " (" + detail + ")" : ": " + said) + where);
-        }
-        return new CocoonException("VM boot failed: " + what + " within " + launch.bootTimeoutMs() + " ms (" + detail
-                + "); the VM was killed" + where);
-    }
-
-    /**
-     * What a boot failure says about the logs. A failed container's state directory is removed
-     * (create and run leave nothing behind), so logs in it are quoted, not pointed at: the guest
-     * console's last line inline, and only a hypervisor log kept elsewhere
-     * ({@code --hypervisor-log-dir}) by its path.
-     */
-    private String logsNote() {
-        StringBuilder sb = new StringBuilder();
-        String console = lastLine(launch.vm().consoleLog());
-        sb.append(console == null ? "; the guest console is empty" : "; the guest console's last line: \"" + console + "\"");
-        Path hv = launch.vm().hypervisorLog();
-        if (hv != null && !hv.toAbsolutePath().startsWith(stateDir.toAbsolutePath())) sb.append("; hypervisor log: ").append(hv);
-        else sb.append(" (the logs go with the failed container; --hypervisor-log-dir DIR keeps QEMU's)");
-        return sb.toString();
-    }
-
-    private static String lastLine(Path log) {
-        if (log == null || !Files.isReadable(log)) return null;
-        try {
-            List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1);
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                String l = lines.get(i).replaceAll("\\p{Cntrl}", "").strip();
-                if (!l.isEmpty()) return l.length() > 200 ? l.substring(0, 200) + "..." : l;
-            }
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-        return null;
-    }
-
-    /** The last error line the hypervisor wrote to its log, or null. */
-    String hypervisorSaid() {
-        Path log = launch.vm().hypervisorLog();
-        if (log == null || !Files.isReadable(log)) return null;
-        try {
-            List<String> lines = Files.readAllLines(log);
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                String l = lines.get(i).strip();
-                // QEMU prefixes its errors with its program name; the argv and our notes start with '#'
-                if (!l.isEmpty() && !l.startsWith("#") && (l.contains("qemu-system") || l.contains("error") || l.contains("rror:"))) {
-                    return l.length() > 400 ? l.substring(0, 400) + "..." : l;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-        return null;
+        return BootFailure.of(launch, stateDir, vm, what, detail);
     }
 
     private void createContainer(Stdio io) {
