@@ -225,9 +225,11 @@ class CliBasicsTest {
     }
 
     @Test
-    void checkpointRefusesInOneLine() {
+    void checkpointAndRestoreRefuseBadInputInOneLine() {
         oneLineFailure(cocoon().run("checkpoint", "nosuch"), "does not exist");
-        oneLineFailure(cocoon().run("restore", "x"), "not supported");
+        oneLineFailure(cocoon().run("checkpoint", "--pre-dump", "nosuch"), "--pre-dump is not supported");
+        oneLineFailure(cocoon().run("restore", "--image-path", "/nonexistent", "x"), "is not a directory");
+        oneLineFailure(cocoon().run("restore", "--image-path", "/tmp", "../x"), "");
     }
 
     @Test

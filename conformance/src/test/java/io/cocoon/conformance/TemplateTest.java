@@ -102,9 +102,10 @@ class TemplateTest extends VmTest {
             String id = "c" + i;
             runs.add(CompletableFuture.supplyAsync(() -> withTemplates.run("create", "--bundle", b.dir().toString(), id)));
         }
+        List<Cocoon.Result> results = runs.stream().map(CompletableFuture::join).toList(); // all done before any assert
         int built = 0;
         for (int i = 0; i < 3; i++) {
-            Cocoon.Result r = runs.get(i).join();
+            Cocoon.Result r = results.get(i);
             assertEquals(0, r.rc(), r::toString);
             String log = monitorLog("c" + i);
             if (log.contains("built in")) built++;
