@@ -1,0 +1,140 @@
+#!/bin/sh
+# dom0-run.sh: the lab's tests, run by dom0's /init from the share. Cocoon's image is the
+# read-only 9p share "image" (copied to /opt/cocoon), the bundles are in /mnt/lab/bundles.
+# Every result is one line in /mnt/lab/out/results.txt:
+#   PASS <name> | FAIL <name>: <why, quoting the failing command's own message> | TIME <name> <seconds>
+# and the logs a failure needs (cocoon's, xl's, the domain consoles) go to /mnt/lab/out/.
+OUT=/mnt/lab/out; mkdir -p $OUT; R=$OUT/results.txt; : > $R
+RUNS=$(cat /mnt/lab/runs 2>/dev/null || echo 3)
+T0=$(cut -d' ' -f1 /proc/uptime)
+now() { cut -d' ' -f1 /proc/uptime; }
+ts() { echo "[dom0 +$(awk -v t0=$T0 '{printf "%.2f", $1-t0}' /proc/uptime)s] $*"; }
+pass() { echo "PASS $1" >> $R; ts "PASS $1"; }
+fail() { echo "FAIL $1: $2" | head -c 2000 | tr '\n' ' ' >> $R; echo >> $R; ts "FAIL $1: $2"; }
+since() { awk -v a=$1 -v b=$(now) 'BEGIN{printf "%.2f", b-a}'; }
+# the last non-empty line of a file: a command's own message
+last() { grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -1; }
+# waits up to $2 s for the condition $1 (a shell command); 0 if it held
+waitfor() { _n=0; while ! eval "$1" >/dev/null 2>&1; do _n=$((_n+1)); [ $_n -gt $(($2*10)) ] && return 1; sleep 0.1; done; }
+only_dom0() { [ "$(xl list | tail -n +2 | awk '{print $1}' | tr '\n' ' ')" = "Domain-0 " ]; }
+
+mkdir -p /mnt/image
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=524288,ro image /mnt/image || { fail setup "no 9p share 'image'"; exit 1; }
+t=$(now); cp -a /mnt/image /opt/cocoon && cp -a /mnt/lab/bundles /tmp/bundles || { fail setup "cannot copy the image or the bundles"; exit 1; }
+ts "image and bundles copied in $(since $t) s ($(du -sm /opt/cocoon | cut -f1) MiB)"
+G=/opt/cocoon/share/cocoon/guest
+mkdir -p $OUT/hv
+C="/opt/cocoon/bin/cocoon --root /run/cocoon --log $OUT/cocoon.log --debug --hypervisor-log-dir $OUT/hv"
+# The image's AOT cache holds code for the CPU it was trained on (the build host's, AVX-512
+# here), and the JVM runs it without checking: on QEMU's emulated CPU that is a SIGILL in an
+# AdapterBlob on the first `cocoon run`. The lab runs the image without it.
+if [ -f /opt/cocoon/lib/cocoon.aot ]; then
+  rm -f /opt/cocoon/lib/cocoon.aot
+  echo "NOTE aot-cache: removed (trained on the build host's CPU; SIGILL on the emulated one)" >> $R
+fi
+$C --version > $OUT/version.txt 2>&1 || { fail setup "cocoon --version: $(last $OUT/version.txt)"; exit 1; }
+ts "$(head -1 $OUT/version.txt)"
+
+# --- bare xl: the same kernel and initramfs as a PVH domain, without Cocoon, until the kernel
+# starts /init (its console line), then destroyed
+cat > /tmp/bare.cfg <<C
+name = "bare"
+type = "pvh"
+kernel = "$G/vmlinux"
+ramdisk = "$G/initramfs.cpio.gz"
+cmdline = "console=hvc0"
+memory = 256
+vcpus = 1
+on_poweroff = "destroy"
+on_reboot = "destroy"
+on_crash = "destroy"
+C
+bare() { # $1 = run number
+  rm -f /var/log/xen/console/guest-bare.log
+  t=$(now)
+  xl create /tmp/bare.cfg > $OUT/bare-create.txt 2>&1 || { fail bare-xl-create "xl create: $(last $OUT/bare-create.txt)"; return 1; }
+  tc=$(since $t)
+  if waitfor "grep -q 'Run /init as init process' /var/log/xen/console/guest-bare.log" 120; then
+    echo "TIME bare-xl-create-to-init $(since $t)" >> $R; echo "TIME bare-xl-create $tc" >> $R
+  else
+    fail bare-xl-create "no 'Run /init' on the console within 120 s: $(last /var/log/xen/console/guest-bare.log)"
+  fi
+  cp /var/log/xen/console/guest-bare.log $OUT/bare-console.txt 2>/dev/null
+  xl destroy bare > $OUT/bare-destroy.txt 2>&1 || fail bare-xl-destroy "$(last $OUT/bare-destroy.txt)"
+  waitfor only_dom0 30 || fail bare-xl-destroy "domain bare still listed: $(xl list | tail -1)"
+}
+
+# --- cocoon run of busybox echo as a Xen domain
+run_echo() { # $1 = run number
+  t=$(now)
+  $C run --bundle /tmp/bundles/echo xecho$1 > $OUT/run-echo.out 2> $OUT/run-echo.err; rc=$?
+  d=$(since $t)
+  if [ $rc = 0 ] && [ "$(cat $OUT/run-echo.out)" = "hello from a xen domain" ]; then
+    echo "TIME cocoon-run-echo $d" >> $R; return 0
+  fi
+  fail cocoon-run-echo "rc=$rc, stdout '$(head -c 200 $OUT/run-echo.out)', stderr: $(last $OUT/run-echo.err)"
+  return 1
+}
+
+i=1; ok=1
+while [ $i -le $RUNS ]; do
+  ts "round $i: bare xl create"; bare $i || ok=0
+  ts "round $i: cocoon run"; run_echo $i || { ok=0; break; }
+  i=$((i+1))
+done
+[ $ok = 1 ] && pass cocoon-run-echo
+waitfor only_dom0 30 && pass run-leaves-only-dom0 || fail run-leaves-only-dom0 "xl list: $(xl list | tail -n +2 | awk '{print $1}' | tr '\n' ' ')"
+
+# --- the exit status of the container's process is cocoon run's
+$C run --bundle /tmp/bundles/exit3 xexit > $OUT/run-exit3.out 2> $OUT/run-exit3.err; rc=$?
+[ $rc = 3 ] && [ "$(cat $OUT/run-exit3.out)" = "about to exit 3" ] && pass cocoon-run-exit-status \
+  || fail cocoon-run-exit-status "rc=$rc (want 3), stdout '$(head -c 200 $OUT/run-exit3.out)', stderr: $(last $OUT/run-exit3.err)"
+
+# --- the lifecycle: create, start, exec, pause, resume, kill, delete
+st() { $C state xlife 2>/dev/null | tr -d ' \n' | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p'; }
+step() { # $1 = name, $2... = cocoon arguments; the step's own message on failure
+  n=$1; shift
+  if $C "$@" > $OUT/$n.out 2> $OUT/$n.err; then return 0; fi
+  fail $n "cocoon $*: $(last $OUT/$n.err)"; return 1
+}
+life() {
+  t=$(now)
+  step create create --bundle /tmp/bundles/sleep xlife || return 1
+  echo "TIME cocoon-create $(since $t)" >> $R
+  [ "$(st)" = created ] && pass create || fail create "state is '$(st)', not created"
+  xl list cocoon-xlife > /dev/null 2>&1 && pass create-made-a-domain || fail create-made-a-domain "xl list has no cocoon-xlife"
+  t=$(now); step start start xlife || return 1; echo "TIME cocoon-start $(since $t)" >> $R
+  [ "$(st)" = running ] && pass start || fail start "state is '$(st)', not running"
+  t=$(now)
+  if step exec exec xlife sh -c 'echo exec says $((6*7))'; then
+    echo "TIME cocoon-exec $(since $t)" >> $R
+    [ "$(cat $OUT/exec.out)" = "exec says 42" ] && pass exec || fail exec "stdout '$(head -c 200 $OUT/exec.out)'"
+  fi
+  if step pause pause xlife; then
+    [ "$(st)" = paused ] && pass pause || fail pause "state is '$(st)', not paused"
+    xl list cocoon-xlife | tail -1 | awk '{print $5}' | grep -q p && pass pause-paused-the-domain \
+      || fail pause-paused-the-domain "xl list: $(xl list cocoon-xlife | tail -1)"
+  fi
+  if step resume resume xlife; then
+    [ "$(st)" = running ] && pass resume || fail resume "state is '$(st)', not running"
+    xl list cocoon-xlife | tail -1 | awk '{print $5}' | grep -q p && fail resume-unpaused-the-domain "xl list: $(xl list cocoon-xlife | tail -1)" \
+      || pass resume-unpaused-the-domain
+    step exec-after-resume exec xlife echo still here && [ "$(cat $OUT/exec-after-resume.out)" = "still here" ] && pass exec-after-resume
+  fi
+  if step kill kill xlife KILL; then
+    waitfor '[ "$(st)" = stopped ]' 60 && pass kill || fail kill "state is '$(st)' 60 s after kill, not stopped"
+  fi
+  step delete delete xlife && { $C state xlife >/dev/null 2>&1 && fail delete "state still answers" || pass delete; }
+}
+life || { ts "lifecycle stopped early"; $C delete --force xlife > /dev/null 2>&1; }
+waitfor only_dom0 30 && pass lifecycle-leaves-only-dom0 || fail lifecycle-leaves-only-dom0 "xl list: $(xl list | tail -n +2 | awk '{print $1}' | tr '\n' ' ')"
+[ -z "$(ls /run/cocoon 2>/dev/null | grep -v '^\.')" ] && pass no-state-left || fail no-state-left "/run/cocoon has $(ls /run/cocoon | tr '\n' ' ')"
+pgrep -f xen-qemu-system > /dev/null && fail no-qemu-left "$(pgrep -af xen-qemu-system | head -1)" || pass no-qemu-left
+[ -x /mnt/lab/dom0-net.sh ] && . /mnt/lab/dom0-net.sh
+
+# what a failure needs
+xl list > $OUT/xl-list.txt 2>&1; xl dmesg > $OUT/xl-dmesg.txt 2>&1; free -m > $OUT/free.txt
+cp -r /var/log/xen $OUT/xen-logs 2>/dev/null
+echo "END" >> $R
+ts "dom0-run.sh done: $(grep -c ^PASS $R) passed, $(grep -c ^FAIL $R) failed"
+! grep -q ^FAIL $R
