@@ -38,7 +38,10 @@ cp -a $X/etc/xen/* $R/etc/xen/
 # util-linux (Cocoon starts its monitor with unshare/setsid) and ip (Xen's vif scripts)
 cp -L /usr/bin/unshare /usr/bin/nsenter /usr/bin/setsid $R/usr/bin/
 # iproute2's ip, not busybox's (Cocoon needs ip netns): first on PATH in /bin too
-cp -L "$(command -v ip)" $R/usr/sbin/ip; rm -f $R/bin/ip; ln -s /usr/sbin/ip $R/bin/ip
+cp -L "$(command -v ip)" $R/usr/sbin/ip
+# the real tools, not busybox's applets of the same names, first on PATH (/bin): busybox's
+# nsenter would even run its own ip applet
+for t in usr/bin/unshare usr/bin/nsenter usr/bin/setsid usr/sbin/ip; do rm -f $R/bin/${t##*/}; ln -s /$t $R/bin/${t##*/}; done
 [ -x /usr/bin/bash ] && cp -L /usr/bin/bash $R/bin/bash
 # the system libraries those need (ldd), from the host; the unpacked ones first
 export LD_LIBRARY_PATH=$X/usr/lib/x86_64-linux-gnu:$X/usr/lib/xen-4.17/lib/x86_64-linux-gnu
@@ -58,7 +61,7 @@ for l in libdl.so.2 libpthread.so.0 librt.so.1 libm.so.6 libz.so.1 libutil.so.1 
 cp -L /lib/x86_64-linux-gnu/libgcc_s.so.1 $R/lib/x86_64-linux-gnu/
 # kernel modules, in load order: virtio/9p (the host share), Xen's control devices, the
 # backends' bridge for vifs
-mods="virtio_pci 9pnet_virtio 9p xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback bridge"
+mods="virtio_pci 9pnet_virtio 9p xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback bridge tun veth"
 for m in $mods; do modprobe -d $X -S $KV --show-depends $m; done | awk '$1=="insmod"{print $2}' | awk '!s[$0]++' > $tmp/order
 for f in $(cat $tmp/order); do cp "$f" $R/lib/modules/; done
 sed 's#.*/##' $tmp/order > $R/lib/modules/order

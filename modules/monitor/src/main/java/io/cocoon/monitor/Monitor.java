@@ -223,22 +223,47 @@ public final class Monitor {
                 hello.u64(Proto.T_BOOT_MS).orElse(-1L));
     }
 
-    /** HELLO, failing fast if the VM process dies meanwhile. */
+    /** How long one HELLO waits for its answer before it is sent again. */
+    static final long HELLO_RETRY_MS = 2000;
+
+    /**
+     * HELLO, failing fast if the VM process dies meanwhile. A HELLO left unanswered for
+     * {@link #HELLO_RETRY_MS}, or answered with an error, is sent again until the deadline: on a
+     * tty channel (Xen's PV console) the first one is usually already waiting when the agent
+     * opens the tty, and the tty's line discipline mangles it (echo, erase and flow-control
+     * characters) before the agent has made it raw. HELLO is idempotent; answers to an earlier
+     * HELLO arrive for an id no longer waited for and are dropped.
+     */
     private Tlv.Fields helloUntil(long timeoutMs) {
-        CompletableFuture<Tlv.Fields> f = CompletableFuture.supplyAsync(() ->
-                agent.request(Proto.HELLO, hello(), Duration.ofMillis(timeoutMs)));
         long deadline = System.currentTimeMillis() + timeoutMs;
+        AgentException last = null;
         while (true) {
-            try {
-                return f.get(50, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                if (!vm.isAlive()) throw new AgentException(0, "the VM exited during boot");
-                if (System.currentTimeMillis() > deadline) throw new AgentException(0, "no answer within " + timeoutMs + " ms");
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw e.getCause() instanceof AgentException a ? a : new AgentException(0, e.getCause().getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AgentException(0, "interrupted");
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) throw last != null ? last : new AgentException(0, "no answer within " + timeoutMs + " ms");
+            long attempt = Math.min(left, HELLO_RETRY_MS);
+            CompletableFuture<Tlv.Fields> f = CompletableFuture.supplyAsync(() ->
+                    agent.request(Proto.HELLO, hello(), Duration.ofMillis(attempt)));
+            while (true) {
+                try {
+                    return f.get(50, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    if (!vm.isAlive()) throw new AgentException(0, "the VM exited during boot");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    AgentException a = e.getCause() instanceof AgentException x ? x : new AgentException(0, e.getCause().getMessage());
+                    // EINVAL is the agent's answer to a payload it cannot parse; anything else is final
+                    if (!agent.isOpen() || (a.errno() != 0 && a.errno() != 22)) throw a;
+                    // unanswered (the agent is not up yet) or refused (it got a mangled HELLO): again
+                    if (!a.getMessage().startsWith("no answer within")) {
+                        Logger.info("agent refused HELLO ({}); sending it again", a.getMessage());
+                        last = a;
+                    } else if (last == null || last.getMessage().startsWith("no answer within")) {
+                        last = new AgentException(0, "no answer within " + timeoutMs + " ms");
+                    }
+                    break;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AgentException(0, "interrupted");
+                }
             }
         }
     }

@@ -17,6 +17,15 @@ final class XlConfig {
     /** The channel's name, as the guest sees it in xenstore: the agent opens the first channel console. */
     static final String AGENT_CHANNEL = "org.cocoon.agent.0";
 
+    /**
+     * A channel that only takes console device 0. xl 4.17 numbers channels from 0, but libxl puts
+     * channel N on console device N ({@code device/console/N}), and device 0 is the primary
+     * console: libxl refuses a named console there ("Primary console has invalid
+     * configuration") and goes on without it, so a lone channel never reaches the guest. With
+     * this one first, the agent's channel is console device 1, the guest's {@code /dev/hvc1}.
+     */
+    static final String PLACEHOLDER_CHANNEL = "name=org.cocoon.placeholder,connection=pty";
+
     private XlConfig() {}
 
     /** The domain name: unique per container, short (xl allows 64 bytes). */
@@ -65,7 +74,7 @@ final class XlConfig {
         }
         if (!p9.isEmpty()) l.add("p9 = " + list(p9));
         if (!disks.isEmpty()) l.add("disk = " + list(disks));
-        l.add("channel = " + list(List.of("name=" + AGENT_CHANNEL + ",connection=socket,path=" + p.agentSocket())));
+        l.add("channel = " + list(List.of(PLACEHOLDER_CHANNEL, "name=" + AGENT_CHANNEL + ",connection=socket,path=" + p.agentSocket())));
         for (String extra : p.hypervisorParams()) l.add(extra);
         return String.join("\n", l) + "\n";
     }
