@@ -121,6 +121,7 @@ life() {
       || pass resume-unpaused-the-domain
     step exec-after-resume exec xlife echo still here && [ "$(cat $OUT/exec-after-resume.out)" = "still here" ] && pass exec-after-resume
   fi
+  cp /run/cocoon/xlife/monitor.log $OUT/xlife-monitor.log 2>/dev/null
   if step kill kill xlife KILL; then
     waitfor '[ "$(st)" = stopped ]' 60 && pass kill || fail kill "state is '$(st)' 60 s after kill, not stopped"
   fi

@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * Xen domains through the {@code xl} command line only (RunX's approach): no libxl bindings and
  * no build-time dependency on Xen. The domain config is generated from the plan
- * ({@link XlConfig}), kept in the state directory, and run by {@code xl create -p -F}
+ * ({@link XlConfig}), kept in the state directory, and run by {@code xl create -F}
  * ({@link XenDomain}). The {@code xl} binary is the plan's hypervisor path, else
  * {@code /usr/sbin/xl}.
  */
