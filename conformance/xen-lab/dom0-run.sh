@@ -32,7 +32,8 @@ if [ -f /opt/cocoon/lib/cocoon.aot ]; then
   rm -f /opt/cocoon/lib/cocoon.aot
   echo "NOTE aot-cache: removed (trained on the build host's CPU; SIGILL on the emulated one)" >> $R
 fi
-$C --version > $OUT/version.txt 2>&1 || { fail setup "cocoon --version: $(last $OUT/version.txt)"; exit 1; }
+t=$(now); $C --version > $OUT/version.txt 2>&1 || { fail setup "cocoon --version: $(last $OUT/version.txt)"; exit 1; }
+echo "TIME cocoon-version $(since $t)" >> $R
 ts "$(head -1 $OUT/version.txt)"
 
 # --- bare xl: the same kernel and initramfs as a PVH domain, without Cocoon, until the kernel
@@ -83,6 +84,10 @@ while [ $i -le $RUNS ]; do
   i=$((i+1))
 done
 [ $ok = 1 ] && pass cocoon-run-echo
+# where a run's time goes (untimed): the monitor's log of a kept run
+$C run --keep --bundle /tmp/bundles/echo xkept > /dev/null 2>&1
+cp /run/cocoon/xkept/monitor.log $OUT/run-monitor.log 2>/dev/null
+$C delete --force xkept > /dev/null 2>&1
 waitfor only_dom0 30 && pass run-leaves-only-dom0 || fail run-leaves-only-dom0 "xl list: $(xl list | tail -n +2 | awk '{print $1}' | tr '\n' ' ')"
 
 # --- the exit status of the container's process is cocoon run's
