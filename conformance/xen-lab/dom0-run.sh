@@ -136,7 +136,6 @@ life || { ts "lifecycle stopped early"; $C delete --force xlife > /dev/null 2>&1
 waitfor only_dom0 30 && pass lifecycle-leaves-only-dom0 || fail lifecycle-leaves-only-dom0 "xl list: $(xl list | tail -n +2 | awk '{print $1}' | tr '\n' ' ')"
 [ -z "$(ls /run/cocoon 2>/dev/null | grep -v '^\.')" ] && pass no-state-left || fail no-state-left "/run/cocoon has $(ls /run/cocoon | tr '\n' ' ')"
 pgrep -f xen-qemu-system > /dev/null && fail no-qemu-left "$(pgrep -af xen-qemu-system | head -1)" || pass no-qemu-left
-[ -x /mnt/lab/dom0-net.sh ] && . /mnt/lab/dom0-net.sh
 
 # what a failure needs
 xl list > $OUT/xl-list.txt 2>&1; xl dmesg > $OUT/xl-dmesg.txt 2>&1; free -m > $OUT/free.txt

@@ -9,7 +9,7 @@
 # Environment: COCOON_IMAGE (default distribution/target/image), XEN_LAB_CACHE
 # (~/.cache/cocoon/xen-lab), XEN_LAB_TIMEOUT (s, whole boot, default 900), XEN_LAB_RUNS (timed
 # rounds, default 3), XEN_LAB_MEM (MiB, default 2048), XEN_LAB_DOM0_MEM (default 1200M),
-# XEN_LAB_CPU (default qemu64,+svm,+npt,...), XEN_LAB_NET=1 (also the network test).
+# XEN_LAB_CPU (default qemu64,+svm,+npt,...), XEN_LAB_SCRIPT (another dom0 script, for experiments).
 # Run it under flock /tmp/cocoon-vm.lock when other VM tests share the machine.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -60,7 +60,6 @@ mkbundle exit3 "" sh -c 'echo about to exit 3; exit 3'
 # no vifs yet (docs/xen.md): no network at all
 mkbundle sleep io.cocoon.network=none sleep 600
 cp "${XEN_LAB_SCRIPT:-$HERE/dom0-run.sh}" "$S/dom0-run.sh"
-[ "${XEN_LAB_NET:-}" = 1 ] && cp "$HERE/dom0-net.sh" "$S/"
 echo "${XEN_LAB_RUNS:-3}" > "$S/runs"
 
 LOG=$OUT/serial.log
