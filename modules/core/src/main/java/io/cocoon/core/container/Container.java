@@ -119,7 +119,7 @@ public final class Container {
      * {@code run} waits for its own monitor.
      */
     public int awaitExit() {
-        while (refresh().status() != ContainerStatus.STOPPED) {
+        while (!refresh().status().isStopped()) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
@@ -134,10 +134,7 @@ public final class Container {
     /** {@code checkpoint}: a running or paused container's VM, saved to {@code imagePath}. */
     public void checkpoint(java.nio.file.Path imagePath, boolean leaveRunning) {
         try (StateStore.Lock ignored = rt.store().lock(id)) {
-            ContainerStatus s = refresh().status();
-            if (s != ContainerStatus.RUNNING && s != ContainerStatus.PAUSED) {
-                throw new io.cocoon.spi.CocoonException("container " + id + " is " + s.oci() + ": only a running or paused container can be checkpointed");
-            }
+            refresh().status().requireCheckpoint();
             monitor().checkpoint(imagePath.toAbsolutePath(), leaveRunning);
         }
     }

@@ -99,6 +99,11 @@ public enum ContainerStatus {
         if (this == STOPPED) throw wrong("container not running");
     }
 
+    /** A VM snapshot is of a live VM: running or paused. */
+    public void requireCheckpoint() {
+        if (this != RUNNING && this != PAUSED) throw wrong("container is " + oci + ": only a running or paused container can be checkpointed");
+    }
+
     public void requirePause() {
         if (this != RUNNING) throw wrong("container not running");
     }
