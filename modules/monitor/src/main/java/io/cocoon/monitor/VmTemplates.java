@@ -265,6 +265,16 @@ final class VmTemplates {
         } catch (IOException e) {
             Logger.debug("template pruning: {}", e.getMessage());
         }
+        // a failed build's note outlives its retry delay only as clutter (lock files stay: one
+        // may be held, and removing it would let two builds run at once)
+        try (Stream<Path> s = Files.list(base)) {
+            Instant old = Instant.now().minus(RETRY_AFTER);
+            for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".failed")).toList()) {
+                if (Files.getLastModifiedTime(f).toInstant().isBefore(old)) Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            Logger.debug("template pruning: {}", e.getMessage());
+        }
     }
 
     private static FileTime usedAt(Path dir) {
