@@ -119,10 +119,11 @@ int shares_mount(const struct container_spec *cs, char *err, size_t errsz)
 /* clone.c and netconf.c's MAC remap touch the kernel for real: check what they are given. */
 int rng_reseed(const uint8_t *bytes, uint32_t len, char *err, size_t errsz)
 {
-	(void)err;
-	(void)errsz;
 	FUZZ_CHECK(bytes != NULL || len == 0, "rng_reseed without bytes");
-	return len >= 16 && len <= 64 ? 0 : -1;
+	if (len >= 16 && len <= 64)
+		return 0;
+	snprintf(err, errsz, "SEED: %u bytes (want 16 to 64)", len); /* as clone.c: an error always says why */
+	return -1;
 }
 
 int netconf_remap_mac(const char *from, const char *to, char *err, size_t errsz)

@@ -93,7 +93,7 @@ static int clone_identity(uint32_t id, const uint8_t *p, uint32_t len)
 	const uint8_t *v;
 	uint32_t vl;
 	if (tlv_find(p, len, TAG_SEED, &v, &vl) == 1) {
-		char err[256];
+		char err[256] = "";
 		if (rng_reseed(v, vl, err, sizeof(err)) < 0) {
 			reply_error(id, EINVAL, "%s", err);
 			return -1;
@@ -105,7 +105,7 @@ static int clone_identity(uint32_t id, const uint8_t *p, uint32_t len)
 	while (tlv_next(&it, &tag, &v, &vl) == 1) {
 		if (tag != TAG_MAC_MAP)
 			continue;
-		char pair[64], err[256];
+		char pair[64], err[256] = "";
 		if (vl >= sizeof(pair)) {
 			reply_error(id, EINVAL, "MAC_MAP: %u bytes is too long", vl);
 			return -1;
