@@ -3,6 +3,7 @@ package io.cocoon.monitor;
 import io.cocoon.core.agent.AgentClient;
 import io.cocoon.core.agent.Proto;
 import io.cocoon.core.agent.Tlv;
+import io.cocoon.core.state.StateStore;
 import io.cocoon.spi.CocoonException;
 import io.cocoon.spi.Hypervisor;
 import io.cocoon.spi.Vm;
@@ -163,14 +164,14 @@ final class VmTemplates {
         try (FileChannel ch = FileChannel.open(base.resolve(key + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = lock(ch, wait)) {
             if (complete(dir, mode)) return; // another first use built it while we waited
-            deleteTree(dir);
+            StateStore.deleteTree(dir);
             Files.createDirectories(dir.resolve("empty"));
             long t0 = System.nanoTime();
             try {
                 build(hv, tplan, mode);
             } catch (RuntimeException e) {
                 Files.writeString(failed, e.getMessage() == null ? e.toString() : e.getMessage());
-                deleteTree(dir);
+                StateStore.deleteTree(dir);
                 throw e;
             }
             Files.deleteIfExists(failed);
@@ -242,7 +243,7 @@ final class VmTemplates {
     private static void removeUnderLock(Path base, String key) {
         try (FileChannel ch = FileChannel.open(base.resolve(key + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = lock(ch, 10_000)) {
-            deleteTree(base.resolve(key));
+            StateStore.deleteTree(base.resolve(key));
         } catch (IOException | RuntimeException e) {
             Logger.warn("VM template {}: cannot remove it: {}", key, e.getMessage());
         }
@@ -282,13 +283,6 @@ final class VmTemplates {
             return Files.getLastModifiedTime(dir.resolve(META));
         } catch (IOException e) {
             return FileTime.fromMillis(0);
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 }

@@ -45,7 +45,6 @@ public final class Container {
         return id;
     }
 
-    /** What state.json said when this container was opened (or last refreshed). */
     /** {@code cold}, or {@code template:<mode>} when the VM was cloned from a template (docs/templates.md). */
     public String boot() {
         try {
@@ -56,6 +55,7 @@ public final class Container {
         }
     }
 
+    /** What state.json said when this container was opened (or last refreshed). */
     public ContainerRecord record() {
         return record;
     }
