@@ -253,4 +253,57 @@ class PodmanTest {
         long left = ProcessHandle.allProcesses().filter(h -> h.info().command().orElse("").contains("qemu-system")).count();
         assertEquals(0, left, "no VM is left after pod rm");
     }
+
+    /**
+     * Issue 15: podman's checkpoint and restore of a shell counting in memory. A block rootfs
+     * (podman's engine files are copied into the guest, its /dev/shm is a guest tmpfs, so the VM
+     * has no 9p export); after restore the count goes on from where it was, never from 1.
+     */
+    @Test
+    void checkpointAndRestoreContinueTheCount() throws Exception {
+        Cocoon.Result run = podman("run", "-d", "--name", "pc", "--annotation", "io.cocoon.storage=block", "localhost/busybox",
+                "sh", "-c", "i=0; while :; do i=$((i+1)); echo $i; sleep 0.3; done");
+        assertEquals(0, run.rc(), run::toString);
+        try {
+            awaitCount("pc", 5);
+            Cocoon.Result cp = podman("container", "checkpoint", "pc");
+            assertEquals(0, cp.rc(), cp::toString);
+            assertEquals("exited\n", podman("inspect", "pc", "--format", "{{.State.Status}}").out());
+            List<Long> before = counts("pc");
+            long last = before.get(before.size() - 1);
+            Cocoon.Result rs = podman("container", "restore", "pc");
+            assertEquals(0, rs.rc(), rs::toString);
+            assertEquals("running\n", podman("inspect", "pc", "--format", "{{.State.Status}}").out());
+            List<Long> after = awaitCount("pc", last + 3);
+            for (int i = 0; i < after.size(); i++) {
+                assertEquals(i + 1, after.get(i), "the count runs on without a restart across the restore: " + after);
+            }
+            Cocoon.Result hosts = podman("exec", "pc", "cat", "/etc/hosts");
+            assertEquals(0, hosts.rc(), hosts::toString);
+            assertTrue(hosts.out().contains(" pc\n"), "podman's /etc/hosts, copied into the guest: " + hosts.out());
+            List<String> calls = Engines.calls(log);
+            assertTrue(calls.stream().anyMatch(c -> Engines.subcommand(c).equals("checkpoint")), calls::toString);
+            assertTrue(calls.stream().anyMatch(c -> Engines.subcommand(c).equals("restore")), calls::toString);
+        } finally {
+            podman("rm", "-f", "-t", "0", "pc");
+        }
+        long left = ProcessHandle.allProcesses().filter(h -> h.info().command().orElse("").contains("qemu-system")).count();
+        assertEquals(0, left, "no VM is left after rm");
+    }
+
+    /** The numbers the container has logged, once the last is at least {@code n} (60 s at most). */
+    private static List<Long> awaitCount(String name, long n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<Long> c = counts(name);
+        while ((c.isEmpty() || c.get(c.size() - 1) < n) && System.nanoTime() < deadline) {
+            Thread.sleep(300);
+            c = counts(name);
+        }
+        assertTrue(!c.isEmpty() && c.get(c.size() - 1) >= n, "the count reached " + n + ": " + c);
+        return c;
+    }
+
+    private static List<Long> counts(String name) {
+        return podman("logs", name).out().lines().filter(l -> l.matches("\\d+")).map(Long::parseLong).toList();
+    }
 }

@@ -18,10 +18,12 @@ package io.cocoon.spi;
  * <p>1.4: {@code Hypervisor.shareTransport} (Xen's 9pfs is not virtio's).
  * <p>1.5: VM templates and restore: {@code Hypervisor.templateKey}, {@code launchTemplate},
  * {@code restore(plan, state, sharedMemory)}.
+ * <p>1.6: {@code StoragePlan.files} ({@link GuestFile}): files copied into the guest instead of
+ * bound through a share (a block rootfs's engine files, so that its VM can be checkpointed).
  */
 public final class SpiVersion {
     /** Bumped on incompatible SPI changes (major) and additions (minor). */
-    public static final String VERSION = "1.5";
+    public static final String VERSION = "1.6";
 
     private SpiVersion() {}
 }

@@ -14,15 +14,24 @@ import java.util.List;
  *     the VM binds its pieces from there)
  * @param hostBinds host-side bind mounts into the share directory, made by core in the
  *     monitor's mount namespace before the hypervisor starts (see {@link HostBind})
+ * @param files files the agent writes into the container's root at CREATE, copies of host
+ *     files that then need no share (see {@link GuestFile}; since 1.6)
  */
 @Stable(since = "1.0")
 public record StoragePlan(GuestMount rootfs, List<GuestMount> mounts, List<VmDevice> devices, List<GuestMount> shares,
-                          List<HostBind> hostBinds) {
+                          List<HostBind> hostBinds, List<GuestFile> files) {
     public StoragePlan {
         mounts = List.copyOf(mounts);
         devices = List.copyOf(devices);
         shares = List.copyOf(shares);
         hostBinds = List.copyOf(hostBinds);
+        files = List.copyOf(files);
+    }
+
+    /** A plan that copies no files (SPI 1.2's shape). */
+    public StoragePlan(GuestMount rootfs, List<GuestMount> mounts, List<VmDevice> devices, List<GuestMount> shares,
+                       List<HostBind> hostBinds) {
+        this(rootfs, mounts, devices, shares, hostBinds, List.of());
     }
 
     /** A plan with no VM-wide shares and no host binds (SPI 1.0's shape). */

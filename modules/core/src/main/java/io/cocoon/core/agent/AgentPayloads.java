@@ -29,6 +29,9 @@ public final class AgentPayloads {
         for (NetworkSetup.NetInterface n : net.interfaces()) w.nested(Proto.T_NETIF, netif(n));
         String resolv = resolvConf(plan, net);
         if (resolv != null) w.nested(Proto.T_FILE, file("/etc/resolv.conf", 0644, resolv));
+        for (io.cocoon.spi.GuestFile f : storage.files()) {
+            w.nested(Proto.T_FILE, new Tlv.Writer().str(Proto.F_PATH, f.path()).u32(Proto.F_MODE, f.mode()).bytes(Proto.F_DATA, f.data()));
+        }
         for (GuestMount m : storage.shares()) w.nested(Proto.T_SHARE, mount(m));
         w.nested(Proto.T_ROOTFS, mount(storage.rootfs()));
         for (GuestMount m : storage.mounts()) w.nested(Proto.T_MOUNT, mount(m));
@@ -89,7 +92,7 @@ public final class AgentPayloads {
             opts.add(0, "trans=" + transport);
             shares.add(new GuestMount(m.type(), m.source(), m.destination(), opts, m.staging(), m.mkdir(), m.sourceIsFile()));
         }
-        return new StoragePlan(sp.rootfs(), sp.mounts(), sp.devices(), shares, sp.hostBinds());
+        return new StoragePlan(sp.rootfs(), sp.mounts(), sp.devices(), shares, sp.hostBinds(), sp.files());
     }
 
     static int namespaceFlags(SandboxPlan plan) {

@@ -30,6 +30,12 @@ import java.util.Map;
 public final class Checkpoints {
     public static final String STATE = "vm.state";
     public static final String META = "cocoon-checkpoint.json";
+    /**
+     * CRIU's inventory file name, written as a marker: podman stats it before it calls
+     * {@code restore} ("a complete checkpoint ... cannot be found" otherwise). It holds one line
+     * naming Cocoon's format, not CRIU's protobuf; nothing of Cocoon reads it.
+     */
+    public static final String INVENTORY = "inventory.img";
 
     private Checkpoints() {}
 
@@ -72,6 +78,7 @@ public final class Checkpoints {
         requireSavable(plan);
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve(META));
+        Files.deleteIfExists(dir.resolve(INVENTORY));
         vm.save(dir.resolve(STATE)); // stops the vCPUs and flushes the disks first
         List<String> disks = new ArrayList<>();
         List<String> macs = new ArrayList<>();
@@ -95,6 +102,7 @@ public final class Checkpoints {
         m.put("standbyNic", standbyNic);
         m.put("saved", Instant.now().toString());
         Files.writeString(dir.resolve(META), Json.write(m) + "\n"); // last: a checkpoint without it is incomplete
+        Files.writeString(dir.resolve(INVENTORY), "not a CRIU image: a Cocoon VM checkpoint, see " + META + "\n");
     }
 
     /** Loads the checkpoint in {@code dir} into a new VM of {@code plan}, its disks replaced by the saved ones. */

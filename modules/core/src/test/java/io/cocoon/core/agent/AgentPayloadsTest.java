@@ -114,6 +114,20 @@ class CreateRequestTest {
     }
 
     @Test
+    void copiedFilesAreSentAsFilesAndSurviveTheTransportRewrite() {
+        byte[] hosts = "127.0.0.1 localhost\n\u00ff".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        StoragePlan sp = new StoragePlan(ROOT, List.of(), List.of(), List.of(), List.of(),
+                List.of(new io.cocoon.spi.GuestFile("/etc/hosts", 0644, hosts)));
+        StoragePlan xen = AgentPayloads.withShareTransport(sp, "xen");
+        assertEquals(sp.files(), xen.files());
+        List<Tlv.Fields> files = create(plan(), xen, simple(), false).nested(Proto.T_FILE);
+        assertEquals(1, files.size());
+        assertEquals(Optional.of("/etc/hosts"), files.get(0).str(Proto.F_PATH));
+        assertEquals(Optional.of(0644L), files.get(0).u32(Proto.F_MODE));
+        assertArrayEquals(hosts, files.get(0).first(Proto.F_DATA).orElseThrow(), "bytes, not a re-encoded string");
+    }
+
+    @Test
     void aUserNamespaceSendsItsFlagAndMaps() {
         SandboxPlan p = plan();
         p.namespaces().add("user");

@@ -88,6 +88,8 @@ class CheckpointsTest {
         assertTrue(vm.saved);
         assertEquals("written by the container", Files.readString(dir.resolve("disk-0.qcow2")));
         assertTrue(Checkpoints.hasStandbyNic(dir));
+        assertTrue(Files.readString(dir.resolve(Checkpoints.INVENTORY)).startsWith("not a CRIU image"),
+                "podman stats CRIU's inventory before it restores");
         Checkpoints.requireImage(dir);
 
         // the new container's disk is replaced by the saved one; its NIC's new MAC is mapped

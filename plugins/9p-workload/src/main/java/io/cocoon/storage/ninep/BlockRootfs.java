@@ -22,7 +22,9 @@ import java.util.Set;
  * cached by the tree's digest ({@link RootfsImages}). Either way the container writes to a
  * qcow2 overlay in its state directory, so the image stays pristine and another container can
  * start from it at once. Bind mounts still reach the guest through the share
- * ({@link ShareLayout}).
+ * ({@link ShareLayout}), except an engine's generated files and {@code /dev/shm}, which are
+ * copied (a tmpfs for shm): with nothing else bound, a podman container's VM has no 9p export
+ * and can be checkpointed.
  *
  * <p>Why: QEMU cannot migrate a VM with a mounted 9p export, so this is the root a checkpoint
  * needs, and metadata-heavy workloads (unpacking, package managers) run at disk speed instead of
@@ -85,14 +87,14 @@ public final class BlockRootfs implements StorageProvider {
         // the root disk first: it is the guest's /dev/vda
         devices.add(new VmDevice.Disk(overlay, false, "qcow2"));
         GuestMount root = new GuestMount(fstype, "/dev/vda", "/", List.of(), false, false, false);
-        ShareLayout share = new ShareLayout(plan, stateDir);
+        ShareLayout share = new ShareLayout(plan, stateDir, true);
         List<GuestMount> mounts = share.mounts();
         List<GuestMount> shares = List.of();
         if (!share.binds().isEmpty()) {
             devices.add(share.device());
             shares = List.of(share.guestShare("mmap", NinePWorkload.msize(plan)));
         }
-        return new StoragePlan(root, mounts, devices, shares, share.binds());
+        return new StoragePlan(root, mounts, devices, shares, share.binds(), share.files());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.cocoon.storage.ninep;
 
 import io.cocoon.spi.CocoonException;
+import io.cocoon.spi.GuestFile;
 import io.cocoon.spi.GuestMount;
 import io.cocoon.spi.HostBind;
 import io.cocoon.spi.SandboxPlan;
@@ -35,11 +36,28 @@ final class ShareLayout {
     private final Path share;
     private final List<HostBind> binds = new ArrayList<>();
     private final List<GuestMount> mounts = new ArrayList<>();
+    private final List<GuestFile> files = new ArrayList<>();
+    private final boolean copyEngineFiles;
     private int n;
 
+    /**
+     * The files an engine generates for each container and binds in (podman, CRI): copied into
+     * the guest instead of bound through the share when {@code copyEngineFiles}, so that a
+     * block-rootfs VM with no other bind has no 9p export and can be checkpointed.
+     */
+    static final java.util.Set<String> ENGINE_FILES = java.util.Set.of("/etc/hosts", "/etc/hostname", "/etc/resolv.conf",
+            "/run/.containerenv");
+    /** A bigger file is not an engine's generated one: it stays a bind. */
+    static final long COPY_LIMIT = 64 * 1024;
+
     ShareLayout(SandboxPlan plan, Path stateDir) {
+        this(plan, stateDir, false);
+    }
+
+    ShareLayout(SandboxPlan plan, Path stateDir, boolean copyEngineFiles) {
         this.plan = plan;
         this.share = stateDir.resolve(DIR);
+        this.copyEngineFiles = copyEngineFiles;
     }
 
     Path share() {
@@ -81,6 +99,7 @@ final class ShareLayout {
             Path src = Path.of(m.source());
             boolean file = !Files.isDirectory(src);
             boolean ro = m.options().contains("ro");
+            if (copyEngineFiles && !ro && copied(m, src)) continue;
             boolean recursive = m.options().contains("rbind");
             Path target = hostDir().resolve("m").resolve(Integer.toString(n++));
             if (file) touch(target);
@@ -91,6 +110,40 @@ final class ShareLayout {
             mounts.add(new GuestMount("bind", guestDir() + "/m/" + target.getFileName(), m.destination(), opts, false, true, file));
         }
         return mounts;
+    }
+
+    /**
+     * Whether {@code m} is carried without the share: an engine file (copied, {@link GuestFile}),
+     * or the engine's {@code /dev/shm}, a host tmpfs private to the container, which becomes a
+     * guest tmpfs of the same size (as Kata does): either way the container sees what it would
+     * have at start, and nothing on the host is shared with it live.
+     */
+    private boolean copied(Spec.Mount m, Path src) {
+        try {
+            if (ENGINE_FILES.contains(m.destination()) && Files.isRegularFile(src, LinkOption.NOFOLLOW_LINKS)
+                    && Files.size(src) <= COPY_LIMIT) {
+                int mode = 0;
+                for (java.nio.file.attribute.PosixFilePermission p : Files.getPosixFilePermissions(src)) {
+                    mode |= 0400 >> p.ordinal();
+                }
+                files.add(new GuestFile(m.destination(), mode, Files.readAllBytes(src)));
+                return true;
+            }
+            if (m.destination().equals("/dev/shm") && Files.isDirectory(src) && Files.getFileStore(src).type().equals("tmpfs")) {
+                List<String> opts = new ArrayList<>(List.of("nosuid", "nodev", "noexec", "mode=1777"));
+                opts.add("size=" + Math.max(4096, Files.getFileStore(src).getTotalSpace()));
+                mounts.add(new GuestMount("tmpfs", "shm", "/dev/shm", opts, false, true, false));
+                return true;
+            }
+        } catch (IOException e) {
+            throw new CocoonException("cannot read the bind source " + src + ": " + e.getMessage());
+        }
+        return false;
+    }
+
+    /** The copies {@link #mounts} made instead of binds. */
+    List<GuestFile> files() {
+        return files;
     }
 
     /** The share itself, mounted once by the agent; {@code cache} as 9p's cache= option. */
