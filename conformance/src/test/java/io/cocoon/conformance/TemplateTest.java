@@ -92,6 +92,26 @@ class TemplateTest extends VmTest {
             seen.add(r.out().strip());
         }
         assertEquals(3, seen.stream().distinct().count(), "boot id and random bytes differ between clones: " + seen);
+
+        // the cache from the command line: listed (create's shape and run's), removed, rebuilt on next use
+        Cocoon.Result list = withTemplates.run("template", "list");
+        assertEquals(0, list.rc(), list::toString);
+        List<String> keys = list.out().lines().skip(2).map(l -> l.split("\\s+")[0]).toList();
+        assertEquals(2, keys.size(), "create keeps a standby NIC, run does not: two shapes: " + list.out());
+        for (String k : keys) assertTrue(k.endsWith("-private") && Files.isDirectory(templates.resolve(k)), list.out());
+        Cocoon.Result doctor = withTemplates.run("doctor");
+        assertTrue(doctor.out().contains("2 built in " + templates), "doctor counts them: " + doctor);
+        Cocoon.Result rm = withTemplates.run("template", "rm", keys.get(0));
+        assertEquals(0, rm.rc(), rm::toString);
+        assertTrue(!Files.exists(templates.resolve(keys.get(0))));
+        Cocoon.Result again = withTemplates.run("template", "rm", keys.get(0));
+        assertEquals(1, again.rc(), "a key that is not there: " + again);
+        assertEquals(0, withTemplates.run("template", "rm", "--all").rc());
+        assertEquals(2, withTemplates.run("template", "list").out().lines().count(), "none left");
+        Cocoon.Result build = withTemplates.run("template", "build");
+        assertTrue(build.rc() != 0 && build.err().contains("built from a container's plan on its first use"), build::toString);
+        String[] next = runOnce(withTemplates, b, "t4");
+        assertTrue(next[0].equals("template:private") && next[2].contains("built in"), "rebuilt on the next use: " + next[2]);
     }
 
     @Test

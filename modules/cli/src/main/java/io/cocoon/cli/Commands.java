@@ -22,6 +22,7 @@ import io.cocoon.cli.command.RunCommand;
 import io.cocoon.cli.command.SpecCommand;
 import io.cocoon.cli.command.StartCommand;
 import io.cocoon.cli.command.StateCommand;
+import io.cocoon.cli.command.TemplateCommand;
 import io.cocoon.cli.command.UpdateCommand;
 import io.cocoon.cli.command.VersionCommand;
 import java.util.List;
@@ -33,7 +34,7 @@ import java.util.List;
 public final class Commands {
     public static final List<String> NAMES = List.of("checkpoint", "create", "delete", "doctor", "events", "exec",
             "features", "kill", "list", "pause", "plugins", "ps", "restore", "resume", "run", "spec", "start", "state",
-            "update", "version", "monitor", "exec-relay");
+            "template", "update", "version", "monitor", "exec-relay");
 
     private Commands() {}
 
@@ -57,6 +58,7 @@ public final class Commands {
             case "spec" -> new SpecCommand();
             case "start" -> new StartCommand();
             case "state" -> new StateCommand();
+            case "template" -> new TemplateCommand();
             case "update" -> new UpdateCommand();
             case "version" -> new VersionCommand();
             case "monitor" -> new MonitorCommand();

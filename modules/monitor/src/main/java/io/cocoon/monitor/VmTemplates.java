@@ -240,7 +240,7 @@ final class VmTemplates {
         }
     }
 
-    private static void removeUnderLock(Path base, String key) {
+    static void removeUnderLock(Path base, String key) {
         try (FileChannel ch = FileChannel.open(base.resolve(key + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = lock(ch, 10_000)) {
             StateStore.deleteTree(base.resolve(key));

@@ -64,9 +64,22 @@ public final class DoctorCommand implements Command {
         checks.add(Files.isExecutable(Path.of("/usr/bin/setpriv")) ? HostCheck.ok("setpriv", "VMs die with their monitor (pdeathsig)")
                 : HostCheck.warn("setpriv", "missing: a VM outlives a killed monitor until 'cocoon delete'").withFix("apt-get install util-linux"));
         checks.add(HostCheck.ok("home", CocoonHome.get().toString()));
+        checks.add(templates());
         ctx.plugins().problems().forEach(p -> checks.add(HostCheck.warn("plugin", p.location() + ": " + p.message())
                 .withFix("remove " + p.location() + " or rebuild it against the SPI only (docs/plugin-guide.md)")));
         return print(ctx, checks, json);
+    }
+
+    /** The VM template cache: the default mode and what is built (docs/templates.md). */
+    private static HostCheck templates() {
+        try {
+            String mode = io.cocoon.monitor.TemplateCache.defaultMode();
+            List<io.cocoon.monitor.TemplateCache.Entry> built = io.cocoon.monitor.TemplateCache.list();
+            return HostCheck.ok("vm templates", mode + " by default; " + built.size() + " built in " + io.cocoon.monitor.TemplateCache.dir()
+                    + " ('cocoon list --all' shows which containers were cloned)");
+        } catch (RuntimeException e) {
+            return HostCheck.warn("vm templates", e.getMessage()).withFix("set COCOON_TEMPLATE to off, private or shared");
+        }
     }
 
     /** One line per check; a WARN or FAIL is followed by one line saying how to fix it. */
