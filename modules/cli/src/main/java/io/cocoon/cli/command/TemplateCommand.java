@@ -38,8 +38,11 @@ public final class TemplateCommand implements Command {
                 return 0;
             }
             case "rm" -> {
-                List<String> keys = args.flag("all") ? TemplateCache.list().stream().map(TemplateCache.Entry::key).toList() : p.subList(1, p.size());
-                if (keys.isEmpty() && !args.flag("all")) throw new CocoonException("template rm: name a key (cocoon template list) or pass --all");
+                // a subcommand's own flags come after it: template rm --all
+                Args rm = Args.parse("template rm", options(), p.subList(1, p.size()));
+                boolean all = args.flag("all") || rm.flag("all");
+                List<String> keys = all ? TemplateCache.list().stream().map(TemplateCache.Entry::key).toList() : rm.positional();
+                if (keys.isEmpty() && !all) throw new CocoonException("template rm: name a key (cocoon template list) or pass --all");
                 int rc = 0;
                 for (String k : keys) {
                     if (TemplateCache.remove(k)) ctx.out().println(k);
