@@ -36,21 +36,22 @@ public final class TemplateCache {
         Path base = dir();
         if (!Files.isDirectory(base)) return List.of();
         List<Entry> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(base)) {
-            for (Path d : s.filter(p -> Files.isRegularFile(p.resolve(VmTemplates.META))).toList()) {
-                try {
-                    Map<String, Object> m = Json.parseObject(Files.readString(d.resolve(VmTemplates.META)));
-                    out.add(new Entry(d.getFileName().toString(), String.valueOf(m.get("mode")),
-                            m.get("stateBytes") instanceof Number n ? n.longValue() : -1, String.valueOf(m.get("built")),
-                            Files.getLastModifiedTime(d.resolve(VmTemplates.META)).toInstant(), size(d)));
-                } catch (IOException | RuntimeException e) {
-                    // half-written or foreign: not a template to list
-                }
-            }
+        List<Path> dirs;
+        try {
+            dirs = VmTemplates.byRecentUse(base);
         } catch (IOException e) {
             throw new CocoonException("cannot list " + base + ": " + e.getMessage());
         }
-        out.sort(java.util.Comparator.comparing(Entry::lastUsed).reversed());
+        for (Path d : dirs) {
+            try {
+                Map<String, Object> m = Json.parseObject(Files.readString(d.resolve(VmTemplates.META)));
+                out.add(new Entry(d.getFileName().toString(), String.valueOf(m.get("mode")),
+                        m.get("stateBytes") instanceof Number n ? n.longValue() : -1, String.valueOf(m.get("built")),
+                        VmTemplates.usedAt(d).toInstant(), size(d)));
+            } catch (IOException | RuntimeException e) {
+                // half-written or foreign: not a template to list
+            }
+        }
         return out;
     }
 

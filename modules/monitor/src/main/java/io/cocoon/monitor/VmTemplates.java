@@ -259,9 +259,8 @@ final class VmTemplates {
 
     /** Keeps the {@link #KEEP} most recently used templates; never the one just built. */
     private static void prune(Path base, String keep) {
-        try (Stream<Path> s = Files.list(base)) {
-            List<Path> dirs = s.filter(p -> Files.isRegularFile(p.resolve(META)) && !p.getFileName().toString().equals(keep))
-                    .sorted(Comparator.comparing(VmTemplates::usedAt).reversed()).toList();
+        try {
+            List<Path> dirs = byRecentUse(base).stream().filter(p -> !p.getFileName().toString().equals(keep)).toList();
             for (int i = KEEP - 1; i < dirs.size(); i++) removeUnderLock(base, dirs.get(i).getFileName().toString());
         } catch (IOException e) {
             Logger.debug("template pruning: {}", e.getMessage());
@@ -278,7 +277,14 @@ final class VmTemplates {
         }
     }
 
-    private static FileTime usedAt(Path dir) {
+    /** The templates in {@code base} (directories with their metadata), most recently used first. */
+    static List<Path> byRecentUse(Path base) throws IOException {
+        try (Stream<Path> s = Files.list(base)) {
+            return s.filter(p -> Files.isRegularFile(p.resolve(META))).sorted(Comparator.comparing(VmTemplates::usedAt).reversed()).toList();
+        }
+    }
+
+    static FileTime usedAt(Path dir) {
         try {
             return Files.getLastModifiedTime(dir.resolve(META));
         } catch (IOException e) {

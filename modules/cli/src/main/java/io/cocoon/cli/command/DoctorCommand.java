@@ -7,6 +7,7 @@ import io.cocoon.cli.args.Args;
 import io.cocoon.core.config.CocoonHome;
 import io.cocoon.core.container.GuestImages;
 import io.cocoon.guest.GuestAssets;
+import io.cocoon.monitor.TemplateCache;
 import io.cocoon.spi.Driver;
 import io.cocoon.spi.HostCheck;
 import java.nio.file.Files;
@@ -73,9 +74,9 @@ public final class DoctorCommand implements Command {
     /** The VM template cache: the default mode and what is built (docs/templates.md). */
     private static HostCheck templates() {
         try {
-            String mode = io.cocoon.monitor.TemplateCache.defaultMode();
-            List<io.cocoon.monitor.TemplateCache.Entry> built = io.cocoon.monitor.TemplateCache.list();
-            return HostCheck.ok("vm templates", mode + " by default; " + built.size() + " built in " + io.cocoon.monitor.TemplateCache.dir()
+            String mode = TemplateCache.defaultMode();
+            List<TemplateCache.Entry> built = TemplateCache.list();
+            return HostCheck.ok("vm templates", mode + " by default; " + built.size() + " built in " + TemplateCache.dir()
                     + " ('cocoon list --all' shows which containers were cloned)");
         } catch (RuntimeException e) {
             return HostCheck.warn("vm templates", e.getMessage()).withFix("set COCOON_TEMPLATE to off, private or shared");

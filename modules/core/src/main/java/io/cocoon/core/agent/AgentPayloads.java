@@ -30,7 +30,7 @@ public final class AgentPayloads {
         String resolv = resolvConf(plan, net);
         if (resolv != null) w.nested(Proto.T_FILE, file("/etc/resolv.conf", 0644, resolv));
         for (io.cocoon.spi.GuestFile f : storage.files()) {
-            w.nested(Proto.T_FILE, new Tlv.Writer().str(Proto.F_PATH, f.path()).u32(Proto.F_MODE, f.mode()).bytes(Proto.F_DATA, f.data()));
+            w.nested(Proto.T_FILE, file(f.path(), f.mode(), f.data()));
         }
         for (GuestMount m : storage.shares()) w.nested(Proto.T_SHARE, mount(m));
         w.nested(Proto.T_ROOTFS, mount(storage.rootfs()));
@@ -134,6 +134,11 @@ public final class AgentPayloads {
 
     static Tlv.Writer file(String path, int mode, String content) {
         return new Tlv.Writer().str(Proto.F_PATH, path).u32(Proto.F_MODE, mode).str(Proto.F_DATA, content);
+    }
+
+    /** A copied file: its bytes as they are (a host file may hold anything). */
+    static Tlv.Writer file(String path, int mode, byte[] content) {
+        return new Tlv.Writer().str(Proto.F_PATH, path).u32(Proto.F_MODE, mode).bytes(Proto.F_DATA, content);
     }
 
     /**

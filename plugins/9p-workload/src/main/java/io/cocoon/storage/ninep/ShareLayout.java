@@ -129,9 +129,10 @@ final class ShareLayout {
                 files.add(new GuestFile(m.destination(), mode, Files.readAllBytes(src)));
                 return true;
             }
-            if (m.destination().equals("/dev/shm") && Files.isDirectory(src) && Files.getFileStore(src).type().equals("tmpfs")) {
+            java.nio.file.FileStore store = m.destination().equals("/dev/shm") && Files.isDirectory(src) ? Files.getFileStore(src) : null;
+            if (store != null && store.type().equals("tmpfs")) {
                 List<String> opts = new ArrayList<>(List.of("nosuid", "nodev", "noexec", "mode=1777"));
-                opts.add("size=" + Math.max(4096, Files.getFileStore(src).getTotalSpace()));
+                opts.add("size=" + Math.max(4096, store.getTotalSpace()));
                 mounts.add(new GuestMount("tmpfs", "shm", "/dev/shm", opts, false, true, false));
                 return true;
             }
