@@ -16,6 +16,9 @@ since() { awk -v a=$1 -v b=$(now) 'BEGIN{printf "%.2f", b-a}'; }
 last() { grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -1; }
 # waits up to $2 s for the condition $1 (a shell command); 0 if it held
 waitfor() { _n=0; while ! eval "$1" >/dev/null 2>&1; do _n=$((_n+1)); [ $_n -gt $(($2*10)) ] && return 1; sleep 0.1; done; }
+# iproute2's ip by path: this busybox sh runs its own ip applet (no netns) before any PATH lookup
+IP=/usr/sbin/ip; [ -x $IP ] || { fail setup "no iproute2 ip at $IP"; exit 1; }
+in_netns() { for n in $($IP netns list | awk '{print $1}'); do $IP -n $n -o link show "$1" > /dev/null 2>&1 && { echo $n; return 0; }; done; return 1; }
 only_dom0() { [ "$(xl list | tail -n +2 | awk '{print $1}' | tr '\n' ' ')" = "Domain-0 " ]; }
 
 mkdir -p /mnt/image
@@ -108,6 +111,9 @@ life() {
   echo "TIME cocoon-create $(since $t)" >> $R
   [ "$(st)" = created ] && pass create || fail create "state is '$(st)', not created"
   xl list cocoon-xlife > /dev/null 2>&1 && pass create-made-a-domain || fail create-made-a-domain "xl list has no cocoon-xlife"
+  # create keeps a standby NIC: the domain's vif, moved into the container's namespace as tap0_cc
+  $IP netns list | grep -q cocoon- && [ -n "$(in_netns tap0_cc)" ] && pass create-standby-vif \
+    || fail create-standby-vif "no tap0_cc in a cocoon namespace ($($IP netns list | tr '\n' ' ')); vifs: $($IP -o link | grep -o 'vif[0-9.]*' | tr '\n' ' ')"
   t=$(now); step start start xlife || return 1; echo "TIME cocoon-start $(since $t)" >> $R
   [ "$(st)" = running ] && pass start || fail start "state is '$(st)', not running"
   t=$(now)
@@ -134,6 +140,38 @@ life() {
 }
 life || { ts "lifecycle stopped early"; $C delete --force xlife > /dev/null 2>&1; }
 waitfor only_dom0 30 && pass lifecycle-leaves-only-dom0 || fail lifecycle-leaves-only-dom0 "xl list: $(xl list | tail -n +2 | awk '{print $1}' | tr '\n' ' ')"
+
+# --- a bridge network: two containers on the lab's CNI network; the second reaches the first.
+# Each container's vif is moved by Cocoon's hotplug script into the namespace cni-bridge made
+# (as tap0_cc) and joined to CNI's veth by tc mirred, as a tap is with qemu-lite
+mkdir -p /etc/cni/net.d
+cat > /etc/cni/net.d/10-labnet.conflist <<'CONF'
+{"cniVersion": "1.0.0", "name": "labnet", "plugins": [{"type": "bridge", "bridge": "cni-lab", "isGateway": true,
+  "ipMasq": false, "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.99.0.0/24", "rangeStart": "10.99.0.10"}]],
+  "routes": [{"dst": "0.0.0.0/0"}]}}]}
+CONF
+network() {
+  ts "bridge network: a web server container, and a second one that fetches its page"
+  t=$(now); step net-create-web create --bundle /tmp/bundles/web xweb || return 1
+  echo "TIME cocoon-create-on-bridge $(since $t)" >> $R
+  ns=$(in_netns tap0_cc) && pass net-vif-in-netns || fail net-vif-in-netns "no tap0_cc in any namespace ($($IP netns list | tr '\n' ' ')); vifs: $($IP -o link | grep -o 'vif[0-9.]*' | tr '\n' ' ')"
+  step net-start-web start xweb || return 1
+  if step net-exec-addr exec xweb ip -4 -o addr show eth0; then
+    grep -q 'inet 10\.99\.0\.10/24' $OUT/net-exec-addr.out && pass net-first-address || fail net-first-address "eth0: $(head -c 200 $OUT/net-exec-addr.out)"
+  fi
+  t=$(now)
+  $C run --bundle /tmp/bundles/fetch xfetch > $OUT/net-fetch.out 2> $OUT/net-fetch.err; rc=$?
+  echo "TIME cocoon-run-fetch-across-bridge $(since $t)" >> $R
+  [ $rc = 0 ] && [ "$(cat $OUT/net-fetch.out)" = "hello across the bridge" ] && pass net-second-reaches-first \
+    || fail net-second-reaches-first "rc=$rc, stdout '$(head -c 200 $OUT/net-fetch.out)', stderr: $(last $OUT/net-fetch.err)"
+  cp /run/cocoon/xweb/monitor.log $OUT/xweb-monitor.log 2>/dev/null
+  step net-delete-web delete --force xweb
+}
+network || { ts "network test stopped early"; cp /run/cocoon/xweb/monitor.log $OUT/xweb-monitor.log 2>/dev/null; $C delete --force xweb > /dev/null 2>&1; }
+waitfor only_dom0 30 && pass net-leaves-only-dom0 || fail net-leaves-only-dom0 "xl list: $(xl list | tail -n +2 | awk '{print $1}' | tr '\n' ' ')"
+leases=$(ls /var/lib/cni/networks/labnet 2>/dev/null | grep '^10\.' | tr '\n' ' ')
+[ -z "$($IP netns list)" ] && [ -z "$leases" ] && ! $IP -o link | grep -q 'vif\|_cc' && pass net-leaves-nothing \
+  || fail net-leaves-nothing "netns: '$($IP netns list | tr '\n' ' ')', leases: '$leases', links: $($IP -o link | awk '{print $2}' | tr '\n' ' ')"
 [ -z "$(ls /run/cocoon 2>/dev/null | grep -v '^\.')" ] && pass no-state-left || fail no-state-left "/run/cocoon has $(ls /run/cocoon | tr '\n' ' ')"
 pgrep -f xen-qemu-system > /dev/null && fail no-qemu-left "$(pgrep -af xen-qemu-system | head -1)" || pass no-qemu-left
 

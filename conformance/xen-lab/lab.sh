@@ -35,7 +35,7 @@ S=$OUT/share
 # busybox bundles: rootfs from busybox-static, config.json from cocoon spec, the xen-xl driver
 mkdir -p "$OUT/rootfs/bin"
 cp /usr/bin/busybox "$OUT/rootfs/bin/"
-for a in sh echo sleep cat ls true; do ln -s busybox "$OUT/rootfs/bin/$a"; done
+for a in sh echo sleep cat ls true mkdir ip httpd wget; do ln -s busybox "$OUT/rootfs/bin/$a"; done
 (cd "$OUT" && COCOON_NO_UNSHARE=1 "$IMAGE/bin/cocoon" spec --no-terminal >/dev/null) || die "cocoon spec failed"
 mkbundle() { # name, [annotation=value,...], then args
   local n=$1 extra=$2; shift 2
@@ -56,9 +56,12 @@ PY
 }
 mkbundle echo "" echo "hello from a xen domain"
 mkbundle exit3 "" sh -c 'echo about to exit 3; exit 3'
-# create (unlike run) keeps a standby NIC for a network attached before start, and xen-xl has
-# no vifs yet (docs/xen.md): no network at all
-mkbundle sleep io.cocoon.network=none sleep 600
+# create (unlike run) keeps a standby NIC for a network attached before start: a vif here
+mkbundle sleep "" sleep 600
+# two containers on the lab's CNI bridge network (dom0-run.sh writes it): the first serves a
+# page; host-local gives it the range's first address, which the second fetches the page from
+mkbundle web io.cocoon.network.cni=labnet sh -c 'mkdir -p /tmp/www && echo hello across the bridge > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www'
+mkbundle fetch io.cocoon.network.cni=labnet wget -q -T 20 -O - http://10.99.0.10:8080/
 cp "${XEN_LAB_SCRIPT:-$HERE/dom0-run.sh}" "$S/dom0-run.sh"
 echo "${XEN_LAB_RUNS:-3}" > "$S/runs"
 
@@ -77,7 +80,7 @@ say "booting Xen + dom0: QEMU TCG, -m $MEM, dom0_mem=$DOM0MEM (serial: $LOG)"
 Q=$!
 trap 'kill $Q 2>/dev/null; wait $Q 2>/dev/null' EXIT
 declare -A seen
-marks=("Xen version" "dom0 ready" "round 1: cocoon run" "PASS cocoon-run-echo" "dom0-run.sh done" "XEN-LAB-DONE")
+marks=("Xen version" "dom0 ready" "round 1: cocoon run" "PASS cocoon-run-echo" "bridge network:" "dom0-run.sh done" "XEN-LAB-DONE")
 result=timeout
 while true; do
   for m in "${marks[@]}"; do

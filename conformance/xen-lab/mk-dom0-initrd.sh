@@ -37,16 +37,20 @@ ln -sf /usr/lib/xen-4.17/bin/xl $R/usr/sbin/xl
 cp -a $X/etc/xen/* $R/etc/xen/
 # util-linux (Cocoon starts its monitor with unshare/setsid) and ip (Xen's vif scripts)
 cp -L /usr/bin/unshare /usr/bin/nsenter /usr/bin/setsid $R/usr/bin/
-# iproute2's ip, not busybox's (Cocoon needs ip netns): first on PATH in /bin too
+# iproute2's ip, not busybox's (Cocoon needs ip netns): first on PATH in /bin too; its tc
+# (cni-bridge joins a NIC to its interface with tc mirred)
 cp -L "$(command -v ip)" $R/usr/sbin/ip
+cp -L "$(command -v tc)" $R/usr/sbin/tc
+# the CNI plugins (bridge, host-local: the lab's bridge network)
+mkdir -p $R/usr/lib/cni; cp -a $X/usr/lib/cni/. $R/usr/lib/cni/
 # the real tools, not busybox's applets of the same names, first on PATH (/bin): busybox's
 # nsenter would even run its own ip applet
-for t in usr/bin/unshare usr/bin/nsenter usr/bin/setsid usr/sbin/ip; do rm -f $R/bin/${t##*/}; ln -s /$t $R/bin/${t##*/}; done
+for t in usr/bin/unshare usr/bin/nsenter usr/bin/setsid usr/sbin/ip usr/sbin/tc; do rm -f $R/bin/${t##*/}; ln -s /$t $R/bin/${t##*/}; done
 [ -x /usr/bin/bash ] && cp -L /usr/bin/bash $R/bin/bash
 # the system libraries those need (ldd), from the host; the unpacked ones first
 export LD_LIBRARY_PATH=$X/usr/lib/x86_64-linux-gnu:$X/usr/lib/xen-4.17/lib/x86_64-linux-gnu
 for b in $X/usr/lib/xen-4.17/bin/* $X/usr/bin/xenstore $X/usr/libexec/xen-qemu-system-i386 $R/usr/bin/unshare \
-         $R/usr/bin/nsenter $R/usr/bin/setsid $R/usr/sbin/ip $R/bin/bash; do
+         $R/usr/bin/nsenter $R/usr/bin/setsid $R/usr/sbin/ip $R/usr/sbin/tc $R/bin/bash; do
   [ -f "$b" ] && file -L "$b" | grep -q 'ELF.*dynamic' || continue
   ldd "$b" 2>/dev/null | sed "s#^#$(basename "$b") #"
 done > $tmp/ldd
@@ -60,8 +64,8 @@ for l in libdl.so.2 libpthread.so.0 librt.so.1 libm.so.6 libz.so.1 libutil.so.1 
 # glibc dlopens libgcc_s for pthread_cancel (xl create aborts without it)
 cp -L /lib/x86_64-linux-gnu/libgcc_s.so.1 $R/lib/x86_64-linux-gnu/
 # kernel modules, in load order: virtio/9p (the host share), Xen's control devices, the
-# backends' bridge for vifs
-mods="virtio_pci 9pnet_virtio 9p xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback bridge tun veth"
+# backends' bridge for vifs, tc's ingress qdisc, u32 filter and mirred action (cni-bridge)
+mods="virtio_pci 9pnet_virtio 9p xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback bridge tun veth sch_ingress cls_u32 act_mirred"
 for m in $mods; do modprobe -d $X -S $KV --show-depends $m; done | awk '$1=="insmod"{print $2}' | awk '!s[$0]++' > $tmp/order
 for f in $(cat $tmp/order); do cp "$f" $R/lib/modules/; done
 sed 's#.*/##' $tmp/order > $R/lib/modules/order

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Timeout;
  * The xen-xl driver on a real Xen: {@code conformance/xen-lab/lab.sh} boots Xen 4.17 and a PV
  * dom0 nested in QEMU (TCG) with the built image on a 9p share, and runs Cocoon inside dom0:
  * {@code cocoon run} of busybox (output, exit status), create / start / exec / pause / resume /
- * kill / delete, nothing left in {@code xl list}; next to it, the time of a bare {@code xl create}
+ * kill / delete, nothing left in {@code xl list}; two containers on a CNI bridge network, the
+ * second fetching a page from the first, and no namespace, vif or lease left; next to it, the time of a bare {@code xl create}
  * of the same kernel and initramfs. Several minutes, so only with {@code -Dcocoon.xen=1}
  * (README); {@code -Dcocoon.xen.runs=N} sets the timed rounds (3).
  */
@@ -30,7 +31,9 @@ class XenLabTest {
     /** What dom0-run.sh must report as passed. */
     static final List<String> REQUIRED = List.of("cocoon-run-echo", "cocoon-run-exit-status", "create", "create-made-a-domain",
             "start", "exec", "pause", "pause-paused-the-domain", "resume", "resume-unpaused-the-domain", "kill", "delete",
-            "run-leaves-only-dom0", "lifecycle-leaves-only-dom0", "no-state-left", "no-qemu-left");
+            "run-leaves-only-dom0", "lifecycle-leaves-only-dom0", "no-state-left", "no-qemu-left",
+            "create-standby-vif", "net-vif-in-netns", "net-first-address", "net-second-reaches-first", "net-leaves-only-dom0",
+            "net-leaves-nothing");
     static final long LAB_TIMEOUT_S = 1200;
 
     @Test

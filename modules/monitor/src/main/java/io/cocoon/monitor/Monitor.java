@@ -164,6 +164,7 @@ public final class Monitor {
                         Checkpoints.macMap(launch.vm(), restoreFrom))
                 : VmTemplates.launch(hv, launch.vm());
         vm = boot.vm();
+        VmNetwork.joinNics(stateDir, launch.id(), plugins, hv);
         if (restoreFrom != null) Logger.info("VM restored from checkpoint {} in {} ms", restoreFrom,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launchedAt));
         if (boot.cloned()) {
@@ -387,7 +388,7 @@ public final class Monitor {
         lifecycle.requireStart();
         long t0 = System.nanoTime();
         Spec.Hooks hooks = launch.hooks();
-        LateNetwork.attach(stateDir, launch.id(), plugins, agent);
+        VmNetwork.attachLate(stateDir, launch.id(), plugins, agent);
         HookRunner.run("startContainer", hooks.startContainer(), state(ContainerStatus.CREATED));
         long t1 = System.nanoTime();
         agent.request(Proto.START, new byte[0], Duration.ofSeconds(30));

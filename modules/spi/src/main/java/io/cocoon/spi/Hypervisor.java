@@ -13,7 +13,18 @@ public interface Hypervisor extends Driver {
 
     /** What a driver can do beyond boot/kill. */
     enum Feature {
-        PAUSE, SNAPSHOT, SHARED_FS_9P, VIRTIO_SERIAL, VSOCK, NET_TAP, DISK, ARGS_TEMPLATE
+        PAUSE, SNAPSHOT, SHARED_FS_9P, VIRTIO_SERIAL, VSOCK, NET_TAP, DISK, ARGS_TEMPLATE,
+        /**
+         * The hypervisor makes the guest's NICs itself (Xen's netback makes {@code vifD.N} in
+         * dom0 when the domain is created) instead of opening taps a network driver made: it puts
+         * each one in the plan's network namespace under the name its {@link VmDevice.NetTap}
+         * gives, the network driver is told not to make them
+         * ({@link NetworkRequest#hypervisorMakesNics()}) and joins them once the VM is launched
+         * ({@link NetworkProvider#joinNics}).
+         *
+         * @since 1.7
+         */
+        MAKES_NICS
     }
 
     Set<Feature> features();

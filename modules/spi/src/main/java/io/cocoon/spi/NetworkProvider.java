@@ -28,6 +28,17 @@ public interface NetworkProvider extends Driver {
     }
 
     /**
+     * Called by the monitor right after the VM is launched, when the hypervisor makes its NICs
+     * itself ({@link Hypervisor.Feature#MAKES_NICS}; the request's
+     * {@link NetworkRequest#hypervisorMakesNics()} was true at {@link #setup}): the NICs are now
+     * in the namespace under the names {@link #setup} planned, and are joined to its interfaces
+     * as a tap would have been. The default has nothing to join.
+     *
+     * @since 1.7
+     */
+    default void joinNics(NetworkRequest request) { }
+
+    /**
      * Checks a running container's network (CNI's CHECK, the taps still wired), for
      * {@code cocoon doctor <id>}: one line each. The default has nothing to check.
      */

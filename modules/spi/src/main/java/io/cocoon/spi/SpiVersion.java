@@ -20,10 +20,12 @@ package io.cocoon.spi;
  * {@code restore(plan, state, sharedMemory)}.
  * <p>1.6: {@code StoragePlan.files} ({@link GuestFile}): files copied into the guest instead of
  * bound through a share (a block rootfs's engine files, so that its VM can be checkpointed).
+ * <p>1.7: NICs a hypervisor makes itself (Xen's vifs): {@code Hypervisor.Feature.MAKES_NICS},
+ * {@code NetworkRequest.hypervisorMakesNics}, {@code NetworkProvider.joinNics}.
  */
 public final class SpiVersion {
     /** Bumped on incompatible SPI changes (major) and additions (minor). */
-    public static final String VERSION = "1.6";
+    public static final String VERSION = "1.7";
 
     private SpiVersion() {}
 }

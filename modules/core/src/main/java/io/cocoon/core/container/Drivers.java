@@ -31,7 +31,9 @@ record Drivers(String hypervisorName, Hypervisor hypervisor, StorageProvider sto
             throw ContainerError.unsupported("storage driver " + storage.name() + " needs " + missing + " from the hypervisor, which "
                     + hvName + " does not offer (it has " + new java.util.TreeSet<>(hv.features()) + ")");
         }
-        return new Drivers(hvName, hv, storage, network(plugins, netReq, plan), netReq);
+        // a hypervisor that makes its NICs (Xen's vifs) needs a network driver that makes no taps
+        NetworkRequest req = netReq.withHypervisorMakesNics(hv.features().contains(Hypervisor.Feature.MAKES_NICS));
+        return new Drivers(hvName, hv, storage, network(plugins, req, plan), req);
     }
 
     private static StorageProvider storage(PluginRegistry plugins, SandboxPlan plan) {

@@ -78,6 +78,7 @@ public final class CniBridge implements NetworkProvider {
     public NetworkSetup setup(NetworkRequest r) {
         Path stateFile = r.stateDir().resolve(STATE);
         Map<String, Object> st = new LinkedHashMap<>();
+        if (r.hypervisorMakesNics()) st.put("hypervisorMakesNics", true);
         String netns = r.netnsPath();
         Cni.Network cni = network(r);
         if (netns == null) {
@@ -93,7 +94,7 @@ public final class CniBridge implements NetworkProvider {
             st.put("created", true);
             save(stateFile, st);
             Commands.check(List.of("ip", "netns", "add", Path.of(netns).getFileName().toString()));
-            if (cni == null) return standby(netns, stateFile, st);
+            if (cni == null) return standby(netns, stateFile, st, !r.hypervisorMakesNics());
             Commands.batch(netns, "ip", List.of("link set lo up"));
         } else {
             st.put("netns", netns);
@@ -110,9 +111,9 @@ public final class CniBridge implements NetworkProvider {
             st.put("cni", c);
             save(stateFile, st);
         }
-        NetnsWiring.Wired w = NetnsWiring.wire(netns, wires -> {
+        NetnsWiring.Wired w = NetnsWiring.wire(netns, !r.hypervisorMakesNics(), wires -> {
             List<Object> l = new ArrayList<>();
-            for (NetnsWiring.Wire x : wires) l.add(Map.of("dev", x.dev(), "tap", x.tap()));
+            for (NetnsWiring.Wire x : wires) l.add(Map.of("dev", x.dev(), "tap", x.tap(), "mtu", x.mtu()));
             st.put("taps", l);
             save(stateFile, st);
         });
@@ -122,14 +123,15 @@ public final class CniBridge implements NetworkProvider {
 
     /**
      * A new namespace with nothing in it yet: {@code lo}, and a tap the VM gets as a NIC that stays
-     * down in the guest ({@code standby0}) until {@link #attachLate} finds an interface to join it to.
+     * down in the guest ({@code standby0}) until {@link #attachLate} finds an interface to join it to;
+     * {@code makeTap} false: the hypervisor makes it ({@link #joinNics} brings it up).
      */
-    private static NetworkSetup standby(String netns, Path stateFile, Map<String, Object> st) {
+    private static NetworkSetup standby(String netns, Path stateFile, Map<String, Object> st, boolean makeTap) {
         String mac = randomMac();
-        st.put("taps", List.of(Map.of("tap", STANDBY_TAP, "mac", mac, "standby", true)));
+        st.put("taps", List.of(Map.of("tap", STANDBY_TAP, "mac", mac, "standby", true, "mtu", 1500)));
         save(stateFile, st);
-        Commands.batch(netns, "ip", List.of("link set lo up", "tuntap add dev " + STANDBY_TAP + " mode tap",
-                "link set " + STANDBY_TAP + " up"));
+        Commands.batch(netns, "ip", makeTap ? List.of("link set lo up", "tuntap add dev " + STANDBY_TAP + " mode tap",
+                "link set " + STANDBY_TAP + " up") : List.of("link set lo up"));
         return new NetworkSetup(List.of(new io.cocoon.spi.VmDevice.NetTap(STANDBY_TAP, mac, 1500)),
                 List.of(new NetworkSetup.NetInterface("standby0", mac, 1500, List.of(), List.of(), false, null)), List.of(), netns,
                 List.of(), List.of());
@@ -145,17 +147,44 @@ public final class CniBridge implements NetworkProvider {
         return java.util.HexFormat.ofDelimiter(":").formatHex(b);
     }
 
+    /**
+     * The hypervisor's NICs (Xen's vifs, moved into the namespace under the planned tap names by
+     * its hotplug script) take the taps' place: joined to their interfaces by the same tc
+     * redirects; a standby NIC is only brought up.
+     */
+    @Override
+    public void joinNics(NetworkRequest r) {
+        Map<String, Object> st = state(r.stateDir().resolve(STATE));
+        if (st == null || !JsonValues.bool(st, "hypervisorMakesNics")) return;
+        String netns = JsonValues.string(st, "netns").orElseThrow();
+        for (Object o : JsonValues.list(st, "taps")) {
+            String tap = JsonValues.string(o, "tap").orElseThrow();
+            int mtu = JsonValues.number(o, "mtu").orElse(1500L).intValue();
+            if (Commands.run(Commands.in(netns, "ip", "link", "show", "dev", tap), null, null).rc() != 0) {
+                throw new CocoonException("cni-bridge: the hypervisor's NIC " + tap + " is not in " + netns + " (its hotplug script did not move it there)");
+            }
+            String dev = JsonValues.string(o, "dev").orElse(null);
+            if (dev == null) Commands.batch(netns, "ip", List.of("link set " + tap + " mtu " + mtu + " up"));
+            else NetnsWiring.join(netns, dev, tap, mtu);
+        }
+    }
+
+    /** network.json, or null when setup recorded nothing. */
+    private static Map<String, Object> state(Path stateFile) {
+        if (!Files.exists(stateFile)) return null;
+        try {
+            return new LinkedHashMap<>(Json.parseObject(Files.readString(stateFile)));
+        } catch (IOException | RuntimeException e) {
+            throw new CocoonException("cni-bridge: " + stateFile + " unreadable: " + e.getMessage());
+        }
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public NetworkSetup attachLate(NetworkRequest r) {
         Path stateFile = r.stateDir().resolve(STATE);
-        if (!Files.exists(stateFile)) return NetworkSetup.NONE;
-        Map<String, Object> st;
-        try {
-            st = new LinkedHashMap<>(Json.parseObject(Files.readString(stateFile)));
-        } catch (IOException | RuntimeException e) {
-            throw new CocoonException("cni-bridge: " + stateFile + " unreadable: " + e.getMessage());
-        }
+        Map<String, Object> st = state(stateFile);
+        if (st == null) return NetworkSetup.NONE;
         List<Object> taps = JsonValues.list(st, "taps");
         if (taps.size() != 1 || !JsonValues.bool(taps.get(0), "standby") || JsonValues.string(taps.get(0), "dev").isPresent()) {
             return NetworkSetup.NONE;
@@ -205,13 +234,8 @@ public final class CniBridge implements NetworkProvider {
     @SuppressWarnings("unchecked")
     public void teardown(NetworkRequest r) {
         Path stateFile = r.stateDir().resolve(STATE);
-        if (!Files.exists(stateFile)) return;
-        Map<String, Object> st;
-        try {
-            st = Json.parseObject(Files.readString(stateFile));
-        } catch (IOException | RuntimeException e) {
-            throw new CocoonException("cni-bridge: " + stateFile + " unreadable: " + e.getMessage());
-        }
+        Map<String, Object> st = state(stateFile);
+        if (st == null) return;
         String netns = JsonValues.string(st, "netns").orElse(null);
         boolean exists = netns != null && Files.exists(Path.of(netns));
         List<NetnsWiring.Wire> wires = new ArrayList<>();

@@ -24,8 +24,12 @@ final class NetnsWiring {
 
     private NetnsWiring() {}
 
-    /** One wired interface: the engine's (or CNI's) device and our tap. */
-    record Wire(String dev, String tap) {}
+    /** One wired interface: the engine's (or CNI's) device, our tap and its MTU (0: unknown). */
+    record Wire(String dev, String tap, int mtu) {
+        Wire(String dev, String tap) {
+            this(dev, tap, 0);
+        }
+    }
 
     record Wired(List<Wire> wires, NetworkSetup setup) {}
 
@@ -47,9 +51,11 @@ final class NetnsWiring {
 
     /**
      * Wires every interface of {@code netns}; returns what was wired (recorded by the caller
-     * before anything else can fail) and what the guest must configure.
+     * before anything else can fail) and what the guest must configure. {@code makeTaps} false:
+     * the hypervisor makes the NICs under the planned names (Xen's vifs), and
+     * {@link #join} runs once they are there.
      */
-    static Wired wire(String netns, java.util.function.Consumer<List<Wire>> record) {
+    static Wired wire(String netns, boolean makeTaps, java.util.function.Consumer<List<Wire>> record) {
         List<Map<String, Object>> links = links(netns);
         List<Wire> wires = new ArrayList<>();
         List<VmDevice> devices = new ArrayList<>();
@@ -61,10 +67,12 @@ final class NetnsWiring {
             String mac = JsonValues.string(l, "address").orElseThrow(() -> new CocoonException("interface " + dev + " has no MAC"));
             int mtu = JsonValues.number(l, "mtu").orElse(1500L).intValue();
             String tap = "tap" + i++ + TAP_SUFFIX;
-            wires.add(new Wire(dev, tap));
+            wires.add(new Wire(dev, tap, mtu));
             record.accept(wires);
-            Commands.batch(netns, "ip", List.of("tuntap add dev " + tap + " mode tap"));
-            join(netns, dev, tap, mtu);
+            if (makeTaps) {
+                Commands.batch(netns, "ip", List.of("tuntap add dev " + tap + " mode tap"));
+                join(netns, dev, tap, mtu);
+            }
             devices.add(new VmDevice.NetTap(tap, mac, mtu));
             ifaces.add(new NetworkSetup.NetInterface(dev, mac, mtu, addresses(l), routes.getOrDefault(dev, List.of())));
         }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The CNI side of cni-bridge without a network: which network a request names (RunX's NETCONF,
  * the annotation), reading configurations, and the plugin protocol against scripted plugins
  * (environment, prevResult chaining, DEL in reverse, the plugin's own error quoted). The wiring
- * itself needs namespaces and a VM: conformance's NetworkTest.
+ * itself needs a VM: conformance's NetworkTest (one test here wires a namespace, as root, without one).
  */
 class CniBridgeTest {
     @TempDir Path tmp;
@@ -165,5 +165,44 @@ class CniBridgeTest {
         assertEquals(NetworkSetup.NONE, new CniBridge().attachLate(request(Map.of())), "no state: nothing was set up");
         Files.writeString(tmp.resolve(CniBridge.STATE), "{\"netns\":\"/run/netns/x\",\"taps\":[{\"dev\":\"eth0\",\"tap\":\"tap0_cc\"}]}");
         assertEquals(NetworkSetup.NONE, new CniBridge().attachLate(request(Map.of())), "wired at create: nothing late");
+    }
+
+    /**
+     * A hypervisor that makes its NICs (Xen's vifs): setup plans the taps but makes none, and
+     * joinNics wires what the hypervisor put there under those names (taps made by the test stand in
+     * for vifs: to tc both are devices). Needs root for namespaces, as the conformance suite does.
+     */
+    @Test
+    void nicsTheHypervisorMakesAreJoinedAfterItMadeThem() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "namespaces need root");
+        String ns = "cocoon-ut-" + ProcessHandle.current().pid();
+        String path = "/run/netns/" + ns;
+        Commands.check(List.of("ip", "netns", "add", ns));
+        try {
+            Commands.batch(path, "ip", List.of("link add eth0 type veth peer name eth1", "link set eth0 up", "link set eth1 up"));
+            NetworkRequest r = new NetworkRequest("c1", tmp, path, Map.of(), List.of(), false).withHypervisorMakesNics(true);
+            CniBridge c = new CniBridge();
+            NetworkSetup s = c.setup(r);
+            assertEquals(List.of("tap0_cc", "tap1_cc"), s.devices().stream().map(d -> ((io.cocoon.spi.VmDevice.NetTap) d).tap()).toList());
+            assertFalse(Commands.check(Commands.in(path, "ip", "-o", "link")).contains("_cc"), "no tap made");
+            CocoonException e = assertThrows(CocoonException.class, () -> c.joinNics(r));
+            assertEquals("cni-bridge: the hypervisor's NIC tap0_cc is not in " + path + " (its hotplug script did not move it there)", e.getMessage());
+            Commands.batch(path, "ip", List.of("tuntap add dev tap0_cc mode tap", "tuntap add dev tap1_cc mode tap"));
+            c.joinNics(r);
+            for (NetworkSetup.NetInterface i : s.interfaces()) {
+                // NIC n stands in for interface n: each redirects to the other
+                String tap = "tap" + s.interfaces().indexOf(i) + "_cc";
+                String f = Commands.check(Commands.in(path, "tc", "filter", "show", "dev", i.guestName(), "ingress"));
+                assertTrue(f.contains("mirred") && f.contains("device " + tap + ")"), f);
+                f = Commands.check(Commands.in(path, "tc", "filter", "show", "dev", tap, "ingress"));
+                assertTrue(f.contains("mirred") && f.contains("device " + i.guestName() + ")"), f);
+            }
+            assertTrue(Commands.check(Commands.in(path, "ip", "-o", "link", "show", "tap0_cc")).contains(",UP"), "brought up");
+            c.teardown(r);
+            assertFalse(Commands.check(Commands.in(path, "tc", "qdisc", "show", "dev", "eth0")).contains("ingress"), "teardown unwires");
+            assertFalse(Files.exists(tmp.resolve(CniBridge.STATE)));
+        } finally {
+            Commands.run(List.of("ip", "netns", "del", ns), null, null);
+        }
     }
 }

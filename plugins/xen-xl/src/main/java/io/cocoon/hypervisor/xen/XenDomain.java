@@ -56,6 +56,12 @@ final class XenDomain implements Vm {
         try {
             Files.createDirectories(plan.stateDir());
             Files.writeString(cfgFile, cfg);
+            String vifScript = VifScript.taps(plan).isEmpty() ? null : VifScript.render(plan, VifScript.Tools.find());
+            if (vifScript != null) {
+                Path f = plan.stateDir().resolve(VifScript.FILE);
+                Files.writeString(f, vifScript);
+                Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            }
             Files.writeString(plan.stateDir().resolve("xen.domain"), name + "\n" + xl.path() + "\n");
             Files.createDirectories(plan.agentSocket().getParent());
             Files.deleteIfExists(plan.agentSocket());

@@ -44,7 +44,7 @@ public final class XenXl implements Hypervisor {
 
     @Override
     public Set<Feature> features() {
-        return EnumSet.of(Feature.PAUSE, Feature.SHARED_FS_9P, Feature.DISK);
+        return EnumSet.of(Feature.PAUSE, Feature.SHARED_FS_9P, Feature.DISK, Feature.MAKES_NICS);
     }
 
     /** Xen's 9pfs frontend ({@code p9 = [...]} exports). */

@@ -3,6 +3,7 @@ package io.cocoon.hypervisor.xen;
 import io.cocoon.spi.CocoonException;
 import io.cocoon.spi.VmDevice;
 import io.cocoon.spi.VmPlan;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +12,9 @@ import java.util.List;
  * directory. PVH by default ({@code io.cocoon.xen.type=pv} for kernels without PVH); the guest
  * console is {@code hvc0}; the agent channel is a PV channel whose backend (QEMU in dom0) listens
  * on the plan's agent socket, so the monitor connects to it exactly as to QEMU's virtio-serial
- * socket; shares are Xen 9pfs exports; every exit destroys the domain, as the container is gone.
+ * socket; shares are Xen 9pfs exports; NICs are vifs with the planned MACs, whose hotplug script
+ * ({@link VifScript}) puts them in the container's network namespace; every exit destroys the
+ * domain, as the container is gone.
  */
 final class XlConfig {
     /** The channel's name, as the guest sees it in xenstore: the agent opens the first channel console. */
@@ -56,7 +59,7 @@ final class XlConfig {
         l.add("on_poweroff = \"destroy\"");
         l.add("on_reboot = \"destroy\"");
         l.add("on_crash = \"destroy\"");
-        List<String> p9 = new ArrayList<>(), disks = new ArrayList<>();
+        List<String> p9 = new ArrayList<>(), disks = new ArrayList<>(), vifs = new ArrayList<>();
         char vdev = 'a';
         for (VmDevice d : p.devices()) {
             if (d instanceof VmDevice.Share s) {
@@ -67,13 +70,15 @@ final class XlConfig {
             } else if (d instanceof VmDevice.Disk k) {
                 disks.add("format=" + k.format() + ",vdev=xvd" + vdev++ + ",access=" + (k.readonly() ? "ro" : "rw") + ",target=" + k.path());
             } else if (d instanceof VmDevice.NetTap t) {
-                // a Xen vif is made by the toolstack (vifD.N) and bridged by its script: a tap the
-                // network driver made cannot be handed over (docs/xen.md)
-                throw new CocoonException("xen-xl: network interfaces are not supported by the xen-xl driver yet (tap " + t.tap() + ")");
+                // netback makes the vif; its script puts it where the network driver planned the tap
+                Path script = p.stateDir().resolve(VifScript.FILE);
+                if (script.toString().indexOf(',') >= 0) throw new CocoonException("xen-xl: a vif's script path cannot hold a comma: " + script);
+                vifs.add("mac=" + t.mac() + ",script=" + script);
             }
         }
         if (!p9.isEmpty()) l.add("p9 = " + list(p9));
         if (!disks.isEmpty()) l.add("disk = " + list(disks));
+        if (!vifs.isEmpty()) l.add("vif = " + list(vifs));
         l.add("channel = " + list(List.of(PLACEHOLDER_CHANNEL, "name=" + AGENT_CHANNEL + ",connection=socket,path=" + p.agentSocket())));
         for (String extra : p.hypervisorParams()) l.add(extra);
         return String.join("\n", l) + "\n";

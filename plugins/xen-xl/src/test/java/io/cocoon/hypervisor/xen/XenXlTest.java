@@ -78,12 +78,71 @@ class XenXlTest {
         assertTrue(XlConfig.render(plan(tmp, null, List.of(), Map.of("io.cocoon.xen.type", "pv"))).contains("type = \"pv\"\n"));
     }
 
+    static VmPlan withNics(Path stateDir, Path xl, Path netns) {
+        VmPlan p = plan(stateDir, xl, List.of(new VmDevice.Share("cocoon", Path.of("/run/cocoon/c1/shared"), false),
+                new VmDevice.NetTap("tap0_cc", "02:00:00:00:00:01", 1500), new VmDevice.NetTap("tap1_cc", "02:00:00:00:00:02", 9000)), Map.of());
+        return new VmPlan(p.id(), p.uuid(), p.stateDir(), p.vcpus(), p.memoryMiB(), p.kernel(), p.initrd(), p.kernelParams(),
+                p.hypervisorPath(), p.hypervisorParams(), p.template(), p.devices(), p.agentSocket(), p.consoleLog(), p.hypervisorLog(),
+                p.accelerator(), p.workloadDir(), p.bootTimeout(), p.annotations(), netns);
+    }
+
+    /** NICs are vifs with the planned MACs, and the state directory's hotplug script (both golden). */
+    @Test
+    void nicsAreVifsWithCocoonsHotplugScript() throws IOException {
+        VmPlan p = withNics(Path.of("/run/cocoon/c1"), null, Path.of("/run/netns/cocoon-ab'c"));
+        assertEquals(new String(getClass().getResourceAsStream("pvh-share-vifs.cfg").readAllBytes()), XlConfig.render(p));
+        VifScript.Tools tools = new VifScript.Tools(Path.of("/usr/bin/nsenter"), Path.of("/usr/sbin/ip"), Path.of("/usr/bin/xenstore-write"));
+        assertEquals(new String(getClass().getResourceAsStream("xen-vif.sh").readAllBytes()), VifScript.render(p, tools));
+        assertEquals(null, VifScript.render(plan(tmp, null, List.of(), Map.of()), tools), "no NIC, no script");
+    }
+
+    /**
+     * The script, run as libxl runs it (online, with vif and XENBUS_PATH) against a recording
+     * nsenter and xenstore-write: vif 1 goes into the namespace as the second NIC's tap name.
+     */
+    @Test
+    void theHotplugScriptMovesVifNIntoTheNamespaceAsNicN() throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        for (String tool : List.of("nsenter", "xenstore-write")) {
+            Path t = bin.resolve(tool);
+            Files.writeString(t, "#!/bin/sh\necho \"" + tool + " $*\" >> " + tmp.resolve("calls") + "\n");
+            Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Path script = tmp.resolve("xen-vif");
+        VifScript.Tools tools = new VifScript.Tools(bin.resolve("nsenter"), Path.of("/sbin/ip"), bin.resolve("xenstore-write"));
+        Files.writeString(script, VifScript.render(withNics(tmp, null, Path.of("/proc/4242/ns/net")), tools));
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        for (String action : List.of("online", "offline")) {
+            ProcessBuilder pb = new ProcessBuilder(script.toString(), action, "type_if=vif").redirectErrorStream(true);
+            pb.environment().put("PATH", "/nowhere");
+            pb.environment().put("vif", "vif7.1");
+            pb.environment().put("XENBUS_PATH", "backend/vif/7/1");
+            Process pr = pb.start();
+            assertTrue(pr.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(0, pr.exitValue(), new String(pr.getInputStream().readAllBytes()));
+        }
+        assertEquals(List.of("nsenter --net=/proc/1/ns/net /sbin/ip link set dev vif7.1 netns /proc/4242/ns/net",
+                "nsenter --net=/proc/4242/ns/net /sbin/ip link set dev vif7.1 name tap1_cc",
+                "xenstore-write backend/vif/7/1/hotplug-status connected"), calls(), "online moves it; offline does nothing");
+        ProcessBuilder pb = new ProcessBuilder(script.toString(), "online").redirectErrorStream(true);
+        pb.environment().put("PATH", "/nowhere");
+        pb.environment().put("vif", "vif7.2");
+        pb.environment().put("XENBUS_PATH", "backend/vif/7/2");
+        Process pr = pb.start();
+        assertTrue(pr.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(1, pr.exitValue(), "a vif the plan has no NIC for fails its hotplug");
+        assertEquals("cocoon: no NIC planned for backend/vif/7/2", new String(pr.getInputStream().readAllBytes()).strip());
+    }
+
     @Test
     void whatXenCannotDoIsRefusedInOneLine() {
         CocoonException e = assertThrows(CocoonException.class, () -> XlConfig.render(plan(tmp, null, List.of(), Map.of("io.cocoon.xen.type", "hvm"))));
         assertEquals("xen-xl: io.cocoon.xen.type must be pvh or pv, not \"hvm\"", e.getMessage());
-        e = assertThrows(CocoonException.class, () -> XlConfig.render(plan(tmp, null, List.of(new VmDevice.NetTap("tap0", "02:00:00:00:00:01", 1500)), Map.of())));
-        assertTrue(e.getMessage().startsWith("xen-xl: network interfaces are not supported"), e.getMessage());
+        e = assertThrows(CocoonException.class, () -> VifScript.render(plan(tmp, null, List.of(new VmDevice.NetTap("tap0", "02:00:00:00:00:01", 1500)), Map.of()),
+                new VifScript.Tools(Path.of("/n"), Path.of("/i"), Path.of("/x"))));
+        assertEquals("xen-xl: the plan has NICs but no network namespace to put them in", e.getMessage());
+        e = assertThrows(CocoonException.class, () -> XlConfig.render(plan(Path.of("/run/a,b"), null, List.of(new VmDevice.NetTap("tap0", "02:00:00:00:00:01", 1500)), Map.of())));
+        assertEquals("xen-xl: a vif's script path cannot hold a comma: /run/a,b/xen-vif", e.getMessage());
         e = assertThrows(CocoonException.class, () -> XlConfig.q("a\nb"));
         assertTrue(e.getMessage().contains("newline"));
     }
