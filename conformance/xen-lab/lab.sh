@@ -35,7 +35,7 @@ S=$OUT/share
 # busybox bundles: rootfs from busybox-static, config.json from cocoon spec, the xen-xl driver
 mkdir -p "$OUT/rootfs/bin"
 cp /usr/bin/busybox "$OUT/rootfs/bin/"
-for a in sh echo sleep cat ls true mkdir ip httpd wget; do ln -s busybox "$OUT/rootfs/bin/$a"; done
+for a in sh echo sleep cat ls true mkdir ip httpd wget timeout; do ln -s busybox "$OUT/rootfs/bin/$a"; done
 (cd "$OUT" && COCOON_NO_UNSHARE=1 "$IMAGE/bin/cocoon" spec --no-terminal >/dev/null) || die "cocoon spec failed"
 mkbundle() { # name, [annotation=value,...], then args
   local n=$1 extra=$2; shift 2
@@ -59,9 +59,10 @@ mkbundle exit3 "" sh -c 'echo about to exit 3; exit 3'
 # create (unlike run) keeps a standby NIC for a network attached before start: a vif here
 mkbundle sleep "" sleep 600
 # two containers on the lab's CNI bridge network (dom0-run.sh writes it): the first serves a
-# page; host-local gives it the range's first address, which the second fetches the page from
-mkbundle web io.cocoon.network.cni=labnet sh -c 'mkdir -p /tmp/www && echo hello across the bridge > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www'
-mkbundle fetch io.cocoon.network.cni=labnet wget -q -T 20 -O - http://10.99.0.10:8080/
+# page (from /dev/shm: the root is read-only); host-local gives it the range's first address, which the second fetches the page from
+mkbundle web io.cocoon.network.cni=labnet sh -c 'mkdir -p /dev/shm/www && echo hello across the bridge > /dev/shm/www/index.html && exec httpd -f -p 8080 -h /dev/shm/www'
+# (busybox 1.35's wget -T segfaults: timeout(1) bounds it instead)
+mkbundle fetch io.cocoon.network.cni=labnet timeout 60 wget -q -O - http://10.99.0.10:8080/
 cp "${XEN_LAB_SCRIPT:-$HERE/dom0-run.sh}" "$S/dom0-run.sh"
 echo "${XEN_LAB_RUNS:-3}" > "$S/runs"
 

@@ -34,8 +34,13 @@ final class XenDomain implements Vm {
         this.argv = argv;
     }
 
-    /** How often {@code xl domid} is asked, when xl's own line did not say the domain exists yet. */
-    static final Duration DOMID_POLL = Duration.ofSeconds(1);
+    /**
+     * How often {@code xl domid} is asked, when xl's own line did not say the domain runs yet.
+     * The first ask waits as long: a domain exists before its devices are attached, and a
+     * failing attach must be seen as xl's failure, not as a domain. Never for a domain with
+     * vifs: they are in the container's namespace only once xl's line has come.
+     */
+    static final Duration DOMID_POLL = Duration.ofSeconds(5);
 
     /**
      * Writes the config and runs {@code xl create -F}, which makes the domain, sets up its devices
@@ -43,7 +48,7 @@ final class XenDomain implements Vm {
      * once xl says so ("Waiting for domain NAME (domid N) to die"). No {@code xl domid} polling
      * at first: on a small dom0 every xl process competes with the create itself (measured in
      * the nested lab: 12 s to a running domain with a 50 ms poll, docs/xen.md); it is only a
-     * fallback, once a second, for an xl that words its line differently.
+     * fallback, every 5 s, for an xl that words its line differently.
      */
     static XenDomain create(Xl xl, VmPlan plan) {
         String cfg = XlConfig.render(plan);
@@ -77,6 +82,7 @@ final class XenDomain implements Vm {
         long deadline = start + CREATE_DEADLINE.toNanos();
         long nextPoll = start + DOMID_POLL.toNanos();
         String running = "Waiting for domain " + name + " ";
+        boolean withNics = !VifScript.taps(plan).isEmpty();
         while (true) {
             String said = readFrom(log, offset);
             if (said.contains(running)) return d;
@@ -84,19 +90,39 @@ final class XenDomain implements Vm {
                 // xl -F exits when the domain is gone: a domain that ran and died at once is not a failure of create
                 if (said.contains("Domain ") && said.contains(" has been destroyed")) return d;
                 d.kill();
-                throw new CocoonException("xen-xl: xl create failed: " + Xl.lastLine(said, p.exitValue()));
+                throw new CocoonException("xen-xl: xl create failed: " + cause(said, p.exitValue()));
             }
             if (System.nanoTime() > deadline) {
                 d.kill();
                 throw new CocoonException("xen-xl: xl create did not make domain " + name + " within " + CREATE_DEADLINE.toSeconds()
                         + " s" + (said.isBlank() ? "" : "; xl said: " + Xl.lastLine(said, 0)));
             }
-            if (System.nanoTime() >= nextPoll) {
+            // a domain with vifs is only ready once their hotplug scripts ran, which xl's own line
+            // says and xl domid does not: no fallback for it
+            if (!withNics && System.nanoTime() >= nextPoll) {
                 if (xl.tryRun("domid", name).rc() == 0) return d;
                 nextPoll = System.nanoTime() + DOMID_POLL.toNanos();
             }
             sleep(50);
         }
+    }
+
+    /**
+     * Why {@code xl create} failed, from its words: libxl's first error (the later ones are the
+     * teardown's: "Non-existant domain", "Destruction of domain failed"), without the refusal of
+     * the placeholder console every create logs (docs/xen.md), and the line a failing hotplug
+     * script printed just before it, which names the cause.
+     */
+    static String cause(String said, int rc) {
+        List<String> lines = said.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (!l.startsWith("libxl: error:") || l.contains("Primary console has invalid configuration")) continue;
+            String before = i > 0 ? lines.get(i - 1) : "";
+            boolean script = !before.startsWith("libxl:") && !before.startsWith("Parsing config") && !before.startsWith("xl:");
+            return script && !before.isEmpty() ? l + " (" + before + ")" : l;
+        }
+        return Xl.lastLine(said, rc);
     }
 
     /** What xl wrote to the log after {@code offset}: this launch's words only. */

@@ -197,6 +197,22 @@ class XenXlTest {
         assertFalse(Files.exists(tmp.resolve("domain")), "a failed launch destroys what it made");
     }
 
+    /** A failing vif script: libxl's first error, with the script's own line, not the teardown's last words. */
+    @Test
+    void aFailedHotplugIsQuotedWithTheScriptsOwnLine() {
+        String said = """
+                Parsing config from /run/cocoon/x/xl.cfg
+                libxl: error: libxl_console.c:271:libxl__device_console_add: Domain 5:Primary console has invalid configuration
+                ip: invalid argument 'x' to 'netns'
+                libxl: error: libxl_exec.c:117:libxl_report_child_exitstatus: /run/cocoon/x/xen-vif online [501] exited with error status 1
+                libxl: error: libxl_create.c:1921:domcreate_attach_devices: Domain 5:unable to add vif devices
+                libxl: error: libxl_domain.c:1064:domain_destroy_cb: Domain 5:Destruction of domain failed
+                """;
+        assertEquals("libxl: error: libxl_exec.c:117:libxl_report_child_exitstatus: /run/cocoon/x/xen-vif online [501] exited with error status 1"
+                + " (ip: invalid argument 'x' to 'netns')", XenDomain.cause(said, 3));
+        assertEquals("exit status 3", XenDomain.cause("", 3));
+    }
+
     /** An xl that does not say "Waiting for domain": the domain is found by xl domid, once a second. */
     @Test
     void withoutXlsLineTheDomainIsFoundByDomid() throws Exception {
