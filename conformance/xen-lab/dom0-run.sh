@@ -39,6 +39,14 @@ t=$(now); $C --version > $OUT/version.txt 2>&1 || { fail setup "cocoon --version
 echo "TIME cocoon-version $(since $t)" >> $R
 ts "$(head -1 $OUT/version.txt)"
 
+# what a hang needs: dom0's state, copied to the share every 5 s (a frozen dom0 leaves its last copy)
+( while :; do mkdir -p $OUT/live
+    for d in /run/cocoon/*/; do [ -d "$d" ] && cp $d/monitor.log $OUT/live/$(basename $d)-monitor.log 2>/dev/null; done
+    cp /var/log/xen/console/*.log $OUT/live/ 2>/dev/null; free -m > $OUT/live/free.txt; cat /proc/loadavg > $OUT/live/loadavg.txt
+    ps > $OUT/live/ps.txt 2>&1; xl list > $OUT/live/xl-list.txt 2>&1; dmesg | tail -50 > $OUT/live/dmesg.txt; sleep 5
+  done ) > /dev/null 2>&1 &
+LIVE=$!
+
 # --- bare xl: the same kernel and initramfs as a PVH domain, without Cocoon, until the kernel
 # starts /init (its console line), then destroyed
 cat > /tmp/bare.cfg <<C
@@ -176,6 +184,7 @@ leases=$(ls /var/lib/cni/networks/labnet 2>/dev/null | grep '^10\.' | tr '\n' ' 
 pgrep -f xen-qemu-system > /dev/null && fail no-qemu-left "$(pgrep -af xen-qemu-system | head -1)" || pass no-qemu-left
 
 # what a failure needs
+kill $LIVE 2>/dev/null
 xl list > $OUT/xl-list.txt 2>&1; xl dmesg > $OUT/xl-dmesg.txt 2>&1; free -m > $OUT/free.txt
 cp -r /var/log/xen $OUT/xen-logs 2>/dev/null
 echo "END" >> $R

@@ -79,7 +79,9 @@ say "booting Xen + dom0: QEMU TCG, -m $MEM, dom0_mem=$DOM0MEM (serial: $LOG)"
   -virtfs "local,path=$IMAGE,mount_tag=image,security_model=none,readonly=on,id=image" \
   > "$OUT/qemu.out" 2>&1 &
 Q=$!
-trap 'kill $Q 2>/dev/null; wait $Q 2>/dev/null' EXIT
+# $Q is /usr/bin/time, which does not pass a signal on: QEMU, its child, is killed by name
+stop_qemu() { pkill -P $Q 2>/dev/null; kill $Q 2>/dev/null; wait $Q 2>/dev/null; }
+trap 'stop_qemu' EXIT
 declare -A seen
 marks=("Xen version" "dom0 ready" "round 1: cocoon run" "PASS cocoon-run-echo" "bridge network:" "dom0-run.sh done" "XEN-LAB-DONE")
 result=timeout
@@ -92,7 +94,7 @@ while true; do
   if [ "$(el | cut -d. -f1)" -ge "$TIMEOUT" ]; then result="no XEN-LAB-DONE within $TIMEOUT s; serial: $(grep -a -v '^\s*$' "$LOG" | tail -1)"; break; fi
   sleep 0.5
 done
-sleep 1; kill $Q 2>/dev/null || true; wait $Q 2>/dev/null || true; trap - EXIT
+sleep 1; stop_qemu || true; trap - EXIT
 say "$result after $(el) s; QEMU: $(grep -E 'Maximum resident' "$OUT/qemu-time.txt" 2>/dev/null | sed 's/^\s*//')"
 R=$S/out/results.txt
 [ -f "$R" ] && cat "$R" >&2
