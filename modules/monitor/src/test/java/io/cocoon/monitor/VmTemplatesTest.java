@@ -58,9 +58,31 @@ class VmTemplatesTest {
         Files.write(d.resolve(VmTemplates.STATE), new byte[100]);
         assertFalse(VmTemplates.complete(d, VmTemplates.Mode.PRIVATE), "a build killed before its metadata");
         Files.writeString(d.resolve(VmTemplates.META), "{\"key\":\"k\",\"stateBytes\":100}");
-        assertTrue(VmTemplates.complete(d, VmTemplates.Mode.PRIVATE));
         assertFalse(VmTemplates.complete(d, VmTemplates.Mode.SHARED), "shared needs its memory file");
+        assertFalse(VmTemplates.complete(d, VmTemplates.Mode.PRIVATE), "so does private (a clone copies it): an older template without one is rebuilt");
+        Files.write(d.resolve(VmTemplates.RAM), new byte[10]);
+        assertTrue(VmTemplates.complete(d, VmTemplates.Mode.PRIVATE));
+        assertTrue(VmTemplates.complete(d, VmTemplates.Mode.SHARED));
         Files.write(d.resolve(VmTemplates.STATE), new byte[60]);
         assertFalse(VmTemplates.complete(d, VmTemplates.Mode.PRIVATE), "a truncated state");
+    }
+
+    /** A private clone's memory is a sparse copy of the template's file, its own; holes stay holes. */
+    @Test
+    void aPrivateCloneGetsASparseCopyOfTheTemplatesMemory() throws Exception {
+        Path ram = tmp.resolve("memory");
+        try (var ch = java.nio.channels.FileChannel.open(ram, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap("page".getBytes()), 64L << 20); // 64 MiB of hole, then data
+        }
+        Path copy = VmTemplates.privateCopy(ram, tmp.resolve("clone"));
+        assertEquals(tmp.resolve("clone").resolve(VmTemplates.PRIVATE_RAM), copy);
+        assertEquals(Files.size(ram), Files.size(copy));
+        assertEquals("page", new String(Files.readAllBytes(copy), (int) (64L << 20), 4));
+        Process st = new ProcessBuilder("stat", "-c", "%b", copy.toString()).start();
+        long blocks = Long.parseLong(new String(st.getInputStream().readAllBytes()).strip()); // 512-byte blocks allocated
+        assertTrue(blocks * 512 < (1 << 20), "the hole is not written: " + blocks + " blocks");
+        io.cocoon.spi.CocoonException e = org.junit.jupiter.api.Assertions.assertThrows(io.cocoon.spi.CocoonException.class,
+                () -> VmTemplates.privateCopy(tmp.resolve("none"), tmp.resolve("clone2")));
+        assertTrue(e.getMessage().startsWith("cp: "), e.getMessage());
     }
 }
