@@ -106,7 +106,9 @@ final class VmTemplates {
             return cold(hv, plan);
         }
         try {
-            Vm vm = hv.restore(clonePlan, dir.resolve(STATE), mode == Mode.SHARED ? dir.resolve(RAM) : privateCopy(dir.resolve(RAM), clonePlan.stateDir()));
+            // a private clone's copy is its own: the guest's freed memory may go back into it
+            Vm vm = mode == Mode.SHARED ? hv.restore(clonePlan, dir.resolve(STATE), dir.resolve(RAM), false)
+                    : hv.restore(clonePlan, dir.resolve(STATE), privateCopy(dir.resolve(RAM), clonePlan.stateDir()), true);
             touch(dir.resolve(META));
             return new Boot(vm, key, mode, macMap(plan));
         } catch (RuntimeException e) {
@@ -220,7 +222,7 @@ final class VmTemplates {
     private static void build(Hypervisor hv, VmPlan tplan, Mode mode) throws IOException {
         Path dir = tplan.stateDir();
         // RAM in a file for both modes: a shared clone maps it, a private one a copy of its own
-        Vm vm = hv.launchTemplate(tplan, dir.resolve(RAM));
+        Vm vm = hv.launchTemplate(tplan, dir.resolve(RAM), mode == Mode.PRIVATE);
         try {
             AgentClient agent = AgentClient.connect(tplan.agentSocket(), tplan.bootTimeout(), vm::isAlive);
             try {

@@ -85,6 +85,30 @@ public interface Hypervisor extends Driver {
     }
 
     /**
+     * {@link #launchTemplate(VmPlan, Path)}, saying whether the guest may give freed memory back
+     * into {@code memory} (free page reporting punches holes in it): true for a template whose
+     * clones each map a copy of their own, false for one clones share. The default ignores it.
+     *
+     * @since 1.7
+     */
+    @Experimental
+    default Vm launchTemplate(VmPlan plan, Path memory, boolean discardable) {
+        return launchTemplate(plan, memory);
+    }
+
+    /**
+     * {@link #restore(VmPlan, Path, Path)}, saying whether {@code memory} is this VM's own (a
+     * copy: freed memory may be discarded into it) or shared with other clones. It must match
+     * what the template was launched with. The default ignores it.
+     *
+     * @since 1.7
+     */
+    @Experimental
+    default Vm restore(VmPlan plan, Path state, Path memory, boolean discardable) {
+        return restore(plan, state, memory);
+    }
+
+    /**
      * Starts a VM of {@code plan} from a saved state instead of a cold boot: a template's (the
      * device layout must be the template's, the paths may differ) or a checkpoint's. With
      * {@code sharedMemory} the RAM is the template's file mapped copy-on-write. Returns once the

@@ -21,7 +21,8 @@ package io.cocoon.spi;
  * <p>1.6: {@code StoragePlan.files} ({@link GuestFile}): files copied into the guest instead of
  * bound through a share (a block rootfs's engine files, so that its VM can be checkpointed).
  * <p>1.7: NICs a hypervisor makes itself (Xen's vifs): {@code Hypervisor.Feature.MAKES_NICS},
- * {@code NetworkRequest.hypervisorMakesNics}, {@code NetworkProvider.joinNics}.
+ * {@code NetworkRequest.hypervisorMakesNics}, {@code NetworkProvider.joinNics}; {@code launchTemplate} and
+ * {@code restore} with a memory file the VM may discard into (a private clone's own copy).
  */
 public final class SpiVersion {
     /** Bumped on incompatible SPI changes (major) and additions (minor). */

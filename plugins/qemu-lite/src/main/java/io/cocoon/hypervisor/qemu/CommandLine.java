@@ -93,7 +93,7 @@ final class CommandLine {
             a.addAll(List.of("-object", "memory-backend-file,id=ram,size=" + p.memoryMiB() + "M,mem-path="
                     + escape(memory.file().toString()) + ",share=" + (memory.shared() ? "on" : "off"), "-machine", "memory-backend=ram"));
         }
-        a.addAll(memory == null ? BALLOON : BALLOON_NO_REPORTING);
+        a.addAll(memory == null || memory.discardable() ? BALLOON : BALLOON_NO_REPORTING);
         a.addAll(deviceArgs(p.devices(), null));
         a.addAll(List.of("-pidfile", pidFile(p).toString()));
         a.addAll(p.hypervisorParams());
@@ -117,7 +117,17 @@ final class CommandLine {
     static final List<String> BALLOON_NO_REPORTING = List.of("-device", "virtio-balloon-device,free-page-reporting=off");
 
     /** File-backed guest RAM: the template writes it ({@code shared}), its clones map it privately. */
-    record Memory(Path file, boolean shared) {}
+    /**
+     * Guest RAM in a file: {@code shared} maps it share=on (a template's build), else
+     * copy-on-write; {@code discardable}: free page reporting may punch holes in it (a file of
+     * this VM's own; never a file clones share: QEMU 7.2 discards a reported page of a file
+     * mapping by punching a hole, which would erase the template under its clones).
+     */
+    record Memory(Path file, boolean shared, boolean discardable) {
+        Memory(Path file, boolean shared) {
+            this(file, shared, false);
+        }
+    }
 
     /**
      * A template's identity: its command line with what differs per VM (the state directory,

@@ -136,10 +136,15 @@ public final class QemuLite implements Hypervisor {
 
     @Override
     public Vm launchTemplate(VmPlan plan, Path sharedMemory) {
+        return launchTemplate(plan, sharedMemory, false);
+    }
+
+    @Override
+    public Vm launchTemplate(VmPlan plan, Path sharedMemory, boolean discardable) {
         validate(plan);
         Path qemu = findQemu(plan.hypervisorPath());
         Accelerator.Choice accel = Accelerator.choose(plan.accelerator(), qemu, plan.kernel(), plan.initrd(), plan.stateDir());
-        CommandLine.Memory mem = sharedMemory == null ? null : new CommandLine.Memory(sharedMemory, true);
+        CommandLine.Memory mem = sharedMemory == null ? null : new CommandLine.Memory(sharedMemory, true, discardable);
         return QemuVm.start(plan, CommandLine.build(plan, qemu, accel.accel(), mem), accel, mem != null);
     }
 
@@ -150,13 +155,18 @@ public final class QemuLite implements Hypervisor {
 
     @Override
     public Vm restore(VmPlan plan, Path state, Path sharedMemory) {
+        return restore(plan, state, sharedMemory, false);
+    }
+
+    @Override
+    public Vm restore(VmPlan plan, Path state, Path sharedMemory, boolean discardable) {
         validate(plan);
         Path qemu = findQemu(plan.hypervisorPath());
         if (!Files.isRegularFile(state)) throw new CocoonException("VM state " + state + " does not exist");
         if (sharedMemory != null && !Files.isRegularFile(sharedMemory)) throw new CocoonException("template memory " + sharedMemory + " does not exist");
         Accelerator.Choice accel = Accelerator.choose(plan.accelerator(), qemu, plan.kernel(), plan.initrd(), plan.stateDir());
         List<String> argv = new ArrayList<>(CommandLine.build(plan, qemu, accel.accel(),
-                sharedMemory == null ? null : new CommandLine.Memory(sharedMemory, false)));
+                sharedMemory == null ? null : new CommandLine.Memory(sharedMemory, false, discardable)));
         argv.addAll(List.of("-incoming", "defer"));
         QemuVm vm = QemuVm.start(plan, argv, accel, sharedMemory != null);
         try {
