@@ -106,9 +106,10 @@ final class VmTemplates {
             return cold(hv, plan);
         }
         try {
-            // a private clone's copy is its own: the guest's freed memory may go back into it
-            Vm vm = mode == Mode.SHARED ? hv.restore(clonePlan, dir.resolve(STATE), dir.resolve(RAM), false)
-                    : hv.restore(clonePlan, dir.resolve(STATE), privateCopy(dir.resolve(RAM), clonePlan.stateDir()), true);
+            // a private clone maps a copy of its own, into which the guest's freed memory may go back
+            boolean own = mode == Mode.PRIVATE;
+            Path memory = own ? privateCopy(dir.resolve(RAM), clonePlan.stateDir()) : dir.resolve(RAM);
+            Vm vm = hv.restore(clonePlan, dir.resolve(STATE), memory, own);
             touch(dir.resolve(META));
             return new Boot(vm, key, mode, macMap(plan));
         } catch (RuntimeException e) {

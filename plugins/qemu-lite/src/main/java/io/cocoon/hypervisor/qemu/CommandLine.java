@@ -123,11 +123,7 @@ final class CommandLine {
      * this VM's own; never a file clones share: QEMU 7.2 discards a reported page of a file
      * mapping by punching a hole, which would erase the template under its clones).
      */
-    record Memory(Path file, boolean shared, boolean discardable) {
-        Memory(Path file, boolean shared) {
-            this(file, shared, false);
-        }
-    }
+    record Memory(Path file, boolean shared, boolean discardable) {}
 
     /**
      * A template's identity: its command line with what differs per VM (the state directory,

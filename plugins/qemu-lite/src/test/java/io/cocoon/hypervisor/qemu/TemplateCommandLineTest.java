@@ -38,12 +38,12 @@ class TemplateCommandLineTest {
     void aTemplatesNicHasNoTapAndItsRamCanBeAFile() throws Exception {
         VmPlan p = plan(tmp.resolve("t"), 1, 2048, List.of(new VmDevice.Share("cocoon", tmp.resolve("t/empty"), false),
                 new VmDevice.NetTap(null, "02:cc:00:00:00:00", 1500)));
-        String a = String.join(" ", CommandLine.build(p, qemu(), "tcg", new CommandLine.Memory(Path.of("/t/memory"), true)));
+        String a = String.join(" ", CommandLine.build(p, qemu(), "tcg", new CommandLine.Memory(Path.of("/t/memory"), true, false)));
         assertTrue(a.contains("-device virtio-net-device,mac=02:cc:00:00:00:00"), a);
         assertFalse(a.contains("-netdev"), a);
         assertTrue(a.contains("-object memory-backend-file,id=ram,size=2048M,mem-path=/t/memory,share=on -machine memory-backend=ram"), a);
         assertTrue(a.contains("free-page-reporting=off"), "QEMU 7.2 would punch holes in the template's file: " + a);
-        String clone = String.join(" ", CommandLine.build(p, qemu(), "tcg", new CommandLine.Memory(Path.of("/t/memory"), false)));
+        String clone = String.join(" ", CommandLine.build(p, qemu(), "tcg", new CommandLine.Memory(Path.of("/t/memory"), false, false)));
         assertTrue(clone.contains("mem-path=/t/memory,share=off"), clone);
         assertTrue(String.join(" ", CommandLine.build(p, qemu(), "tcg")).contains("free-page-reporting=on"));
     }
