@@ -243,7 +243,7 @@ class CliBasicsTest {
         assertFalse(r.out().contains("exec-relay"));
     }
 
-    /** The commands engines call most load neither databind nor jnr-ffi, and scan no plugins. */
+    /** The commands engines call most load neither databind nor the native-call layer, and scan no plugins. */
     @Test
     void fastCommandsStayLight() throws Exception {
         Path image = Cocoon.image();
@@ -260,7 +260,7 @@ class CliBasicsTest {
             cmd.addAll(args);
             Cocoon.exec(cmd, tmp, null, java.time.Duration.ofSeconds(60));
             String loaded = Files.readString(log);
-            for (String heavy : List.of("com.fasterxml.", " jnr.", "com.kenai.", "io.cocoon.hypervisor.", "io.cocoon.monitor.")) {
+            for (String heavy : List.of("com.fasterxml.", "java.lang.foreign.", "io.cocoon.hypervisor.", "io.cocoon.monitor.")) {
                 assertFalse(loaded.contains(heavy), args + " loaded " + heavy);
             }
         }

@@ -68,6 +68,6 @@ class ArchitectureTest {
             .or().haveSimpleNameStartingWith("Kill").or().haveSimpleNameStartingWith("Delete")
             .or().haveSimpleNameStartingWith("List").or().haveSimpleNameStartingWith("Pause")
             .or().haveSimpleNameStartingWith("Resume").or().haveSimpleNameStartingWith("Version")
-            .should().dependOnClassesThat().resideInAnyPackage("com.fasterxml..", "jnr..", "com.kenai..", "io.cocoon.monitor..")
-            .because("the commands engines call most must not load databind or jnr-ffi");
+            .should().dependOnClassesThat().resideInAnyPackage("com.fasterxml..", "java.lang.foreign..", "io.cocoon.monitor..")
+            .because("the commands engines call most must not load databind or the native-call layer");
 }

@@ -1,4 +1,0 @@
-module jnr.a64asm {
-    exports jnr.a64asm;
-
-}

@@ -1,3 +1,0 @@
-/** jffi's native stub library (resources only). */
-module org.jnrproject.jffi.nativelibs {
-}
