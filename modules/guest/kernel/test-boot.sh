@@ -175,7 +175,7 @@ kernel_cmdline="console=ttyS0 reboot=t panic=-1 ${CMDLINE_EXTRA-quiet}"
 qemu_cmd=(
   timeout "$TIMEOUT" "$QEMU"
   -M "$MACHINE"
-  -accel tcg,tb-size=64
+  -accel tcg,tb-size=16
   -cpu max -m "${MEM:-128}" -smp "${SMP:-1}"
   -nodefaults -no-user-config -nographic -no-reboot
   -kernel "$vmlinux" -initrd "$dir/initrd.gz"

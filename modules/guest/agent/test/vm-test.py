@@ -50,7 +50,7 @@ class VmEnv:
         sock = os.path.join(d, "agent.sock")
         self.console = os.path.join(d, "console.log")
         append = "console=ttyS0 reboot=t panic=-1 quiet" + (" cocoon.debug=1" if self.debug else "")
-        cmd = ["timeout", "300", "qemu-system-x86_64", "-M", MACHINE, "-accel", "tcg,tb-size=64",
+        cmd = ["timeout", "300", "qemu-system-x86_64", "-M", MACHINE, "-accel", "tcg,tb-size=16",
                "-cpu", "max", "-m", str(self.mem), "-smp", "1", "-nodefaults", "-no-user-config",
                "-nographic", "-no-reboot", "-kernel", self.kernel, "-initrd", self.initrd,
                "-append", append, "-serial", "file:" + self.console,

@@ -71,7 +71,7 @@ final class GuestVm implements AutoCloseable {
 
     static GuestVm boot(Path dir, Path rootfs) throws IOException {
         Path sock = dir.resolve("agent.sock");
-        List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-M", "microvm,acpi=off", "-accel", "tcg,tb-size=64",
+        List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-M", "microvm,acpi=off", "-accel", "tcg,tb-size=16",
                 "-cpu", "max", "-m", "256M", "-smp", "1", "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
                 "-kernel", "", "-initrd", initramfs().toString(),
                 "-append", "console=ttyS0 reboot=t panic=-1 quiet cocoon.debug=1" + tscKhz(),

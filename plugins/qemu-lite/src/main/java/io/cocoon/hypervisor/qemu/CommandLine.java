@@ -154,7 +154,7 @@ final class CommandLine {
 
     static List<String> accelArgs(String accel) {
         return accel.equals("kvm") ? List.of("-accel", "kvm", "-cpu", "host")
-                : List.of("-accel", "tcg,tb-size=64", "-cpu", "max");
+                : List.of("-accel", "tcg,tb-size=16", "-cpu", "max");
     }
 
     static List<String> qmpArgs(VmPlan p) {

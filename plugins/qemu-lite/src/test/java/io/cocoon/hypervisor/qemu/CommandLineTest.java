@@ -33,7 +33,7 @@ class CommandLineTest {
                 new VmDevice.Disk(Path.of("/img.raw"), true, "raw"));
         String a = joined(CommandLine.build(plan(List.of(), devs), Path.of("/usr/bin/qemu-system-x86_64"), "tcg"));
         assertTrue(a.startsWith("/usr/bin/qemu-system-x86_64 -name cocoon-c1 -uuid 0f826a89"), a);
-        assertTrue(a.contains("-M microvm,acpi=off -accel tcg,tb-size=64 -cpu max -smp 2 -m 512M"), a);
+        assertTrue(a.contains("-M microvm,acpi=off -accel tcg,tb-size=16 -cpu max -smp 2 -m 512M"), a);
         assertTrue(a.contains("-nodefaults -no-user-config -nographic -no-reboot -sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"), a);
         assertTrue(a.contains("-device virtio-balloon-device,free-page-reporting=on"), a);
         assertTrue(a.contains("-kernel /k/vmlinux -initrd /k/initrd"), a);
