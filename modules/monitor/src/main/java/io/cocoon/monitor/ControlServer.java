@@ -73,9 +73,8 @@ final class ControlServer implements Closeable {
         Files.deleteIfExists(path);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(path));
-        Thread t = new Thread(() -> acceptLoop(handler), "control-accept");
-        t.setDaemon(true);
-        t.start();
+        // virtual: it blocks on a channel (or a queue), and a platform thread's stack stays resident in every monitor
+        Thread.ofVirtual().name("control-accept").start(() -> acceptLoop(handler));
     }
 
     private void acceptLoop(Handler handler) {

@@ -30,9 +30,8 @@ final class FileRequests implements Closeable {
         Files.createDirectories(dir);
         watcher = dir.getFileSystem().newWatchService();
         dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE); // a rename into the directory counts as a create
-        Thread t = new Thread(() -> loop(handler), "file-requests");
-        t.setDaemon(true);
-        t.start();
+        // virtual: it blocks on a channel (or a queue), and a platform thread's stack stays resident in every monitor
+        Thread.ofVirtual().name("file-requests").start(() -> loop(handler));
     }
 
     private void loop(ControlServer.Handler handler) {

@@ -243,7 +243,7 @@ public final class Monitor {
             if (left <= 0) throw last != null ? last : new AgentException(0, "no answer within " + timeoutMs + " ms");
             long attempt = Math.min(left, HELLO_RETRY_MS);
             CompletableFuture<Tlv.Fields> f = CompletableFuture.supplyAsync(() ->
-                    agent.request(Proto.HELLO, hello(), Duration.ofMillis(attempt)));
+                    agent.request(Proto.HELLO, hello(), Duration.ofMillis(attempt)), r -> Thread.ofVirtual().start(r));
             while (true) {
                 try {
                     return f.get(50, TimeUnit.MILLISECONDS);

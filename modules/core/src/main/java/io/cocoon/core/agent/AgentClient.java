@@ -55,9 +55,9 @@ public final class AgentClient implements Closeable {
     }
 
     private AgentClient start() {
-        Thread t = new Thread(this::readLoop, "agent-reader");
-        t.setDaemon(true);
-        t.start();
+        // virtual: it blocks on a channel (or a queue), and a platform thread's stack stays resident in every monitor
+        Thread.ofVirtual().name("agent-reader").start(this::readLoop);
+        io.cocoon.core.util.ProcessExit.mayBlockInNative(); // its read parks on the poller, in epoll_wait
         return this;
     }
 

@@ -87,7 +87,9 @@ public final class ContainerRuntime {
     public Container create(CreateOptions o, boolean start) {
         Creation.Prepared p = Creation.prepare(this, o, null, start);
         MonitorLauncher.launchAndWait(this, p, o.pidFile(), start);
-        return open(p.id());
+        Container c = open(p.id());
+        io.cocoon.core.log.Timing.mark("created");
+        return c;
     }
 
     /**

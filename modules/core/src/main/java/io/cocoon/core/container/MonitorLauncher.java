@@ -37,6 +37,7 @@ final class MonitorLauncher {
             Creation.abort(rt, id, p.lock());
             throw e;
         }
+        io.cocoon.core.log.Timing.mark("monitor started");
         long wait = p.launch().bootTimeoutMs() + CREATE_GRACE_MS + Creation.BOOT_QUEUE_MS;
         Path err = rt.store().dir(id).resolve(ContainerFiles.ERROR);
         // The monitor is not our child: follow it through the pid it writes into state.json, and
@@ -65,6 +66,7 @@ final class MonitorLauncher {
         long monitorPid;
         try {
             new MonitorClient(rt.store().socketDir(id), id, alive).waitCreated(Duration.ofMillis(wait), alive, start);
+            io.cocoon.core.log.Timing.mark("monitor reported created");
             monitorPid = rt.store().read(id).pid();
         } catch (IOException e) {
             String why = monitorError(rt, id, alive, e.getMessage());

@@ -121,6 +121,7 @@ public final class MonitorClient {
      */
     public void waitCreated(Duration timeout, BooleanSupplier starting, boolean thenStart) throws IOException {
         try (AgentClient c = AgentClient.connect(socketDir.resolve(ControlClient.SOCKET), timeout, starting)) {
+            io.cocoon.core.log.Timing.mark("connected to the monitor");
             c.request(Proto.C_WAIT_CREATED, new Tlv.Writer().u32(Proto.T_TIMEOUT_MS, timeout.toMillis()),
                     timeout.plusSeconds(1));
             if (thenStart) c.request(Proto.START, new byte[0], Duration.ofSeconds(60));

@@ -33,9 +33,8 @@ final class Qmp implements Closeable {
         BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
         String greeting = in.readLine();
         if (greeting == null || !greeting.contains("QMP")) throw new IOException("not a QMP greeting: " + greeting);
-        Thread t = new Thread(() -> readLoop(in), "qmp-reader");
-        t.setDaemon(true);
-        t.start();
+        // virtual: it blocks on a channel (or a queue), and a platform thread's stack stays resident in every monitor
+        Thread.ofVirtual().name("qmp-reader").start(() -> readLoop(in));
     }
 
     static Qmp connect(Path socket, long timeoutMs, java.util.function.BooleanSupplier alive) throws IOException {
