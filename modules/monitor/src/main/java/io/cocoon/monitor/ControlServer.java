@@ -75,6 +75,7 @@ final class ControlServer implements Closeable {
         server.bind(UnixDomainSocketAddress.of(path));
         // virtual: it blocks on a channel (or a queue), and a platform thread's stack stays resident in every monitor
         Thread.ofVirtual().name("control-accept").start(() -> acceptLoop(handler));
+        io.cocoon.core.util.ProcessExit.mayBlockInNative(); // accept parks on the poller, in epoll_wait
     }
 
     private void acceptLoop(Handler handler) {

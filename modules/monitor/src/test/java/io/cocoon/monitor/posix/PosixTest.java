@@ -19,45 +19,51 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The libc calls, made for real: a pty pair, termios, window sizes, fd passing, errno in errors. */
 class PosixTest {
+    /** A pty pair, both ends closed at the end of the test's try block. */
+    private record Pty(int master, int slave) implements AutoCloseable {
+        static Pty open() throws IOException {
+            int[] fds = Posix.openpty();
+            return new Pty(fds[0], fds[1]);
+        }
+
+        @Override
+        public void close() {
+            Posix.close(master);
+            Posix.close(slave);
+        }
+    }
+
     @Test
     void aPtyPairCarriesBytesBothWaysAndItsSlaveIsATerminal() throws IOException {
-        int[] pty = Posix.openpty();
-        try {
-            assertNotEquals(pty[0], pty[1]);
-            assertTrue(Posix.isatty(pty[1]));
+        try (Pty pty = Pty.open()) {
+            assertNotEquals(pty.master(), pty.slave());
+            assertTrue(Posix.isatty(pty.slave()));
             assertFalse(Posix.isatty(-1));
-            Posix.makeRaw(pty[1]); // no echo, no line discipline: bytes arrive as written
-            OutputStream toSlave = FdStreams.output(pty[0]);
+            Posix.makeRaw(pty.slave()); // no echo, no line discipline: bytes arrive as written
+            OutputStream toSlave = FdStreams.output(pty.master());
             toSlave.write("ping".getBytes(StandardCharsets.UTF_8));
             byte[] got = new byte[4];
-            InputStream fromSlave = FdStreams.input(pty[1]);
+            InputStream fromSlave = FdStreams.input(pty.slave());
             int n = 0;
             while (n < 4) n += fromSlave.read(got, n, 4 - n);
             assertEquals("ping", new String(got, StandardCharsets.UTF_8));
-            Posix.writeFully(pty[1], "pong!".getBytes(StandardCharsets.UTF_8), 4);
+            Posix.writeFully(pty.slave(), "pong!".getBytes(StandardCharsets.UTF_8), 4);
             byte[] back = new byte[16];
-            assertEquals(4, Posix.read(pty[0], back));
+            assertEquals(4, Posix.read(pty.master(), back));
             assertEquals("pong", new String(back, 0, 4, StandardCharsets.UTF_8));
-        } finally {
-            Posix.close(pty[0]);
-            Posix.close(pty[1]);
         }
     }
 
     @Test
     void windowSizeIsWhatWasSetAndRawModeCanBeUndone() throws IOException {
-        int[] pty = Posix.openpty();
-        try {
-            Posix.setWindowSize(pty[0], 43, 132);
-            assertArrayEquals(new int[] {43, 132}, Posix.windowSize(pty[1]));
-            byte[] before = Posix.makeRaw(pty[1]);
-            byte[] raw = Posix.makeRaw(pty[1]);
+        try (Pty pty = Pty.open()) {
+            Posix.setWindowSize(pty.master(), 43, 132);
+            assertArrayEquals(new int[] {43, 132}, Posix.windowSize(pty.slave()));
+            byte[] before = Posix.makeRaw(pty.slave());
+            byte[] raw = Posix.makeRaw(pty.slave());
             assertFalse(java.util.Arrays.equals(before, raw), "raw mode changes the settings");
-            Posix.restore(pty[1], before);
-            assertArrayEquals(before, Posix.makeRaw(pty[1]), "restore brings the first settings back");
-        } finally {
-            Posix.close(pty[0]);
-            Posix.close(pty[1]);
+            Posix.restore(pty.slave(), before);
+            assertArrayEquals(before, Posix.makeRaw(pty.slave()), "restore brings the first settings back");
         }
     }
 
@@ -105,19 +111,15 @@ class PosixTest {
             Path ready = Path.of(out + ".ready");
             for (int i = 0; i < 200 && !Files.exists(ready); i++) Thread.sleep(25);
             assertTrue(Files.exists(ready), "the listener did not start");
-            int[] pair = Posix.openpty(); // any fd would do: pass the slave, read what python wrote from the master
-            try {
-                Posix.makeRaw(pair[1]);
-                Posix.sendFd(sock.toString(), pair[1], "/dev/ptmx");
+            try (Pty pty = Pty.open()) { // any fd would do: pass the slave, read what python wrote from the master
+                Posix.makeRaw(pty.slave());
+                Posix.sendFd(sock.toString(), pty.slave(), "/dev/ptmx");
                 assertTrue(listener.waitFor(10, TimeUnit.SECONDS), "the listener did not finish");
                 assertEquals(0, listener.exitValue());
                 assertEquals("/dev/ptmx", Files.readString(out));
                 byte[] buf = new byte[64];
-                int n = Posix.read(pair[0], buf);
+                int n = Posix.read(pty.master(), buf);
                 assertEquals("through the passed fd", new String(buf, 0, n, StandardCharsets.UTF_8));
-            } finally {
-                Posix.close(pair[0]);
-                Posix.close(pair[1]);
             }
         } finally {
             listener.destroyForcibly();
