@@ -175,7 +175,8 @@ public final class Monitor {
         }
         // The share's binds can appear after QEMU has started (it resolves paths as the guest
         // asks, and shares our mount namespace): make them while the guest boots, since the
-        // guest mounts the share only at CREATE. Linking mount(2) costs ~40 ms cold.
+        // guest mounts the share only at CREATE. Linking mount(2) costs ~40 ms cold (Mounts links
+        // only the functions it is asked for).
         binds = CompletableFuture.runAsync(() -> HostMounts.apply(launch.hostBinds()), r -> Thread.ofPlatform().daemon().start(r));
         Logger.info("{} started: pid {} ({}), {}", hv.name(), vm.pid(), vm.accelerator(), String.join(" ", vm.commandLine()));
         List<Path> cgroups = HostCgroup.place(HostCgroup.ROOT, launch.cgroupsPath(), launch.hostLimits(),
@@ -276,12 +277,26 @@ public final class Monitor {
     private Tlv.Writer hello() {
         Tlv.Writer w = new Tlv.Writer().u32(Proto.T_VERSION, Proto.VERSION).u64(Proto.T_TIME_NS, nowNanos());
         if (boot != null && boot.cloned()) {
-            byte[] seed = new byte[32];
-            new java.security.SecureRandom().nextBytes(seed);
-            w.bytes(Proto.T_SEED, seed);
+            w.bytes(Proto.T_SEED, seed());
         }
         if (boot != null) for (String pair : boot.macMap()) w.str(Proto.T_MAC_MAP, pair);
         return w;
+    }
+
+    /**
+     * 32 bytes from the host kernel's CSPRNG, read directly: {@code new SecureRandom()} first
+     * reads the security properties and the provider list, class loading a monitor needs for
+     * nothing else, on the way to the same {@code /dev/urandom}.
+     */
+    static byte[] seed() {
+        byte[] b = new byte[32];
+        try (java.io.InputStream in = Files.newInputStream(Path.of("/dev/urandom"))) {
+            if (in.readNBytes(b, 0, b.length) == b.length) return b;
+        } catch (IOException e) {
+            Logger.debug("/dev/urandom: {}; SecureRandom instead", e.getMessage());
+        }
+        new java.security.SecureRandom().nextBytes(b);
+        return b;
     }
 
     static long nowNanos() {
