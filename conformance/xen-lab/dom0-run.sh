@@ -32,7 +32,7 @@ C="/opt/cocoon/bin/cocoon --root /run/cocoon --log $OUT/cocoon.log --debug --hyp
 # here), and the JVM runs it without checking: on QEMU's emulated CPU that is a SIGILL in an
 # AdapterBlob on the first `cocoon run`. The lab runs the image without it.
 if [ -f /opt/cocoon/lib/cocoon.aot ]; then
-  rm -f /opt/cocoon/lib/cocoon.aot
+  rm -f /opt/cocoon/lib/cocoon.aot /opt/cocoon/lib/monitor.aot
   echo "NOTE aot-cache: removed (trained on the build host's CPU; SIGILL on the emulated one)" >> $R
 fi
 t=$(now); $C --version > $OUT/version.txt 2>&1 || { fail setup "cocoon --version: $(last $OUT/version.txt)"; exit 1; }

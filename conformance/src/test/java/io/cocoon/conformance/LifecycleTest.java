@@ -53,6 +53,11 @@ class LifecycleTest extends VmTest {
         assertEquals("created", st.get("status"));
         assertEquals(Long.parseLong(pidText), st.get("pid"));
         assertEquals(b.dir().toString(), st.get("bundle"));
+        // the image build trained the monitor's own AOT cache, and the launcher gives it to monitors
+        Path monitorAot = Cocoon.image().resolve("lib/monitor.aot");
+        assertTrue(Files.size(monitorAot) > 0, "the image has " + monitorAot);
+        String monitorCmd = Files.readString(Path.of("/proc", pidText, "cmdline")).replace('\0', ' ');
+        assertTrue(monitorCmd.contains("-XX:AOTCache=" + monitorAot + " "), monitorCmd);
         Cocoon.Result start = cocoon.run("start", "c1");
         assertEquals(0, start.rc(), start::toString);
         assertEquals("running", status("c1"));

@@ -22,6 +22,9 @@ import java.lang.invoke.MethodHandle;
  * <p>The commands engines call most ({@code state}, {@code start}, {@code kill}...) open no
  * socket and never link the native call: {@link #mayBlockInNative()} is called by what starts
  * such a reader ({@code AgentClient}).
+ *
+ * <p>A JVM recording an AOT cache ({@code -Dcocoon.aot.training}, the monitor's training run in
+ * jlink/build-image.sh) writes it in the JVM's exit, so it always ends through {@code halt}.
  */
 public final class ProcessExit {
     private static volatile boolean nativeReaders;
@@ -35,7 +38,7 @@ public final class ProcessExit {
 
     /** Ends the process with {@code status} at once; streams must be flushed by the caller. */
     public static void now(int status) {
-        if (nativeReaders) {
+        if (nativeReaders && !Boolean.getBoolean("cocoon.aot.training")) {
             try {
                 Libc.EXIT.invokeExact(status);
             } catch (Throwable t) {
