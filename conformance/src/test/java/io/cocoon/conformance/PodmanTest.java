@@ -136,9 +136,11 @@ class PodmanTest {
     }
 
     @Test
-    void killAndTrappedStop() {
+    void killAndTrappedStop() throws InterruptedException {
         assertEquals(0, podman("run", "-d", "--name", "p2", "localhost/busybox", "sh", "-c",
-                "trap 'exit 3' TERM; while true; do sleep 0.1; done").rc());
+                "trap 'exit 3' TERM; echo trapped; while true; do sleep 0.1; done").rc());
+        // a TERM that comes before the trap is set is ignored by sh as PID 1 (then KILL, 137), with runc too
+        awaitLogs("p2", out -> out.contains("trapped"), "the trap is set");
         assertEquals(0, podman("stop", "-t", "10", "p2").rc());
         assertEquals("exited 3\n", podman("inspect", "p2", "--format", "{{.State.Status}} {{.State.ExitCode}}").out());
         assertEquals(0, podman("start", "p2").rc(), "a stopped container starts again (a new create)");
@@ -293,17 +295,29 @@ class PodmanTest {
 
     /** The numbers the container has logged, once the last is at least {@code n} (60 s at most). */
     private static List<Long> awaitCount(String name, long n) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        List<Long> c = counts(name);
-        while ((c.isEmpty() || c.get(c.size() - 1) < n) && System.nanoTime() < deadline) {
-            Thread.sleep(300);
-            c = counts(name);
-        }
-        assertTrue(!c.isEmpty() && c.get(c.size() - 1) >= n, "the count reached " + n + ": " + c);
-        return c;
+        return countsIn(awaitLogs(name, out -> {
+            List<Long> c = countsIn(out);
+            return !c.isEmpty() && c.get(c.size() - 1) >= n;
+        }, "the count reached " + n));
     }
 
     private static List<Long> counts(String name) {
-        return podman("logs", name).out().lines().filter(l -> l.matches("\\d+")).map(Long::parseLong).toList();
+        return countsIn(podman("logs", name).out());
+    }
+
+    private static List<Long> countsIn(String logs) {
+        return logs.lines().filter(l -> l.matches("\\d+")).map(Long::parseLong).toList();
+    }
+
+    /** The container's logs once {@code done} holds for them (60 s at most). */
+    private static String awaitLogs(String name, java.util.function.Predicate<String> done, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String out = podman("logs", name).out();
+        while (!done.test(out) && System.nanoTime() < deadline) {
+            Thread.sleep(300);
+            out = podman("logs", name).out();
+        }
+        assertTrue(done.test(out), what + ": " + out);
+        return out;
     }
 }
