@@ -30,7 +30,7 @@ mkdir -p $OUT/hv
 C="/opt/cocoon/bin/cocoon --root /run/cocoon --log $OUT/cocoon.log --debug --hypervisor-log-dir $OUT/hv"
 # The image's AOT cache holds code for the CPU it was trained on (the build host's, AVX-512
 # here), and the JVM runs it without checking: on QEMU's emulated CPU that is a SIGILL in an
-# AdapterBlob on the first `cocoon run`. The lab runs the image without it.
+# AdapterBlob on the first `cocoon run`. The lab runs the image without them (the CLI's and the monitor's).
 if [ -f /opt/cocoon/lib/cocoon.aot ]; then
   rm -f /opt/cocoon/lib/cocoon.aot /opt/cocoon/lib/monitor.aot
   echo "NOTE aot-cache: removed (trained on the build host's CPU; SIGILL on the emulated one)" >> $R
