@@ -55,35 +55,32 @@ unshare=; [ -x /usr/bin/unshare ] && [ "$(id -u)" = 0 ] && unshare="/usr/bin/uns
 COCOON_PARENT_MNTNS=$(readlink /proc/self/ns/mnt); export COCOON_PARENT_MNTNS
 $unshare "$IMAGE/bin/java" $opts -XX:AOTCacheOutput="$IMAGE/lib/cocoon.aot" -Dcocoon.home="$IMAGE" \
   -m io.cocoon.cli/io.cocoon.cli.Training "$train" > "$train/out.txt" 2>&1 || { cat "$train/out.txt" >&2; exit 1; }
-rm -rf "$train"
 [ -s "$IMAGE/lib/cocoon.aot" ] || { echo "AOT cache was not written" >&2; exit 1; }
 
 # The monitor's own AOT cache (bin/cocoon uses it for `monitor`): one real container, driven as
 # engines do (create, start, exec, kill, delete), whose monitor JVM records what it loads. It
-# starts from the template the run above built. create starts its monitor through
-# COCOON_LAUNCHER (SelfLauncher), here a JVM with the launcher's options that writes the cache
-# when it ends; -Dcocoon.aot.training makes it end through the JVM's exit (ProcessExit), which
-# writes it, instead of libc's _exit.
-if [ -f "$IMAGE/share/cocoon/guest/vmlinux" ] && [ -x /usr/bin/qemu-system-x86_64 ] && [ -f /bin/busybox ]; then
+# uses the busybox bundle the run above made (only when it could run a VM) and starts from the
+# template that run built. create starts its monitor through COCOON_LAUNCHER (SelfLauncher),
+# here a JVM with the launcher's options that writes the cache when it ends;
+# -Dcocoon.aot.training makes it end through the JVM's exit (ProcessExit), which writes it,
+# instead of libc's _exit.
+b=$train/vmbundle
+if [ -d "$b" ]; then
   say "AOT cache of the monitor: training run"
-  mt=$(mktemp -d); b=$mt/bundle
-  mkdir -p "$b/rootfs/bin" "$b/rootfs/proc" "$b/rootfs/sys" "$b/rootfs/dev" "$b/rootfs/tmp" "$b/rootfs/etc"
-  cp /bin/busybox "$b/rootfs/bin/"
-  for t in sh sleep echo; do ln -s busybox "$b/rootfs/bin/$t"; done
-  C="$IMAGE/bin/cocoon --root $mt/root"
-  $C spec --bundle "$b" --no-terminal --args sleep --args 60
-  rm -f "$IMAGE/lib/monitor.aot"
+  C="$IMAGE/bin/cocoon --root $train/monitor-root"
+  rm "$b/config.json"
+  $C spec --bundle "$b" --no-terminal --args busybox --args sleep --args 60
   COCOON_LAUNCHER="$IMAGE/bin/java $opts -XX:AOTCacheOutput=$IMAGE/lib/monitor.aot -Dcocoon.aot.training=true -Dcocoon.home=$IMAGE -m io.cocoon.cli/io.cocoon.cli.Main" \
-    $C create --bundle "$b" trainmon > "$mt/out.txt" 2>&1 \
-    && $C start trainmon >> "$mt/out.txt" 2>&1 \
-    && $C exec trainmon echo trained >> "$mt/out.txt" 2>&1 \
-    && $C kill trainmon KILL >> "$mt/out.txt" 2>&1 || { cat "$mt/out.txt" >&2; $C delete --force trainmon; exit 1; }
+    $C create --bundle "$b" trainmon > "$train/monitor.txt" 2>&1 \
+    && $C start trainmon >> "$train/monitor.txt" 2>&1 \
+    && $C exec trainmon echo trained >> "$train/monitor.txt" 2>&1 \
+    && $C kill trainmon KILL >> "$train/monitor.txt" 2>&1 || { cat "$train/monitor.txt" >&2; $C delete --force trainmon; exit 1; }
   # the monitor ends when its container has; its JVM then assembles the cache (a child JVM)
   for _ in $(seq 1 1200); do [ -s "$IMAGE/lib/monitor.aot" ] && ! pgrep -f "AOTCacheOutput=$IMAGE/lib/monitor.aot" > /dev/null && break; sleep 0.1; done
   $C delete --force trainmon
-  rm -rf "$mt"
   [ -s "$IMAGE/lib/monitor.aot" ] || { echo "the monitor's AOT cache was not written in 120 s" >&2; exit 1; }
 fi
+rm -rf "$train"
 
 say "man pages and shell completion (from the CLI's command table)"
 "$IMAGE/bin/java" -m io.cocoon.cli/io.cocoon.cli.Docs "$IMAGE/share" "$(date -u +%Y-%m-%d)"
