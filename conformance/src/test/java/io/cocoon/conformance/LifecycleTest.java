@@ -40,11 +40,9 @@ class LifecycleTest extends VmTest {
     void fullLifecycleAndMonitorExitStatus() throws Exception {
         Bundle b = bundle("sleep", "1000");
         Path pidFile = tmp.resolve("init.pid");
-        Path reaper = Cocoon.tool("subreaper.py", tmp);
-        List<String> cmd = new ArrayList<>(List.of("python3", reaper.toString(), pidFile.toString(), "120", "--"));
-        cmd.addAll(cocoon.command("create", "--bundle", b.dir().toString(), "--pid-file", pidFile.toString(), "c1"));
-        Process sub = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        var reader = new java.io.BufferedReader(new java.io.InputStreamReader(sub.getInputStream()));
+        Reaper reaped = createUnderReaper(b, "c1", pidFile, 120);
+        Process sub = reaped.process();
+        var reader = reaped.lines();
         assertEquals("create=0", reader.readLine());
         String pidText = Files.readString(pidFile);
         assertTrue(pidText.matches("[0-9]+"), "bare decimal pid, no newline: [" + pidText + "]");
@@ -77,12 +75,7 @@ class LifecycleTest extends VmTest {
     @Test
     void exitCode42IsTheMonitorsStatus() throws Exception {
         Bundle b = bundle("sh", "-c", "sleep 0.3; exit 42");
-        Path pidFile = tmp.resolve("p.pid");
-        Path reaper = Cocoon.tool("subreaper.py", tmp);
-        List<String> cmd = new ArrayList<>(List.of("python3", reaper.toString(), pidFile.toString(), "60", "--"));
-        cmd.addAll(cocoon.command("create", "--bundle", b.dir().toString(), "--pid-file", pidFile.toString(), "c42"));
-        Process sub = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        var reader = new java.io.BufferedReader(new java.io.InputStreamReader(sub.getInputStream()));
+        var reader = createUnderReaper(b, "c42", tmp.resolve("p.pid"), 60).lines();
         assertEquals("create=0", reader.readLine());
         reader.readLine();
         assertEquals(0, cocoon.run("start", "c42").rc());
@@ -104,13 +97,24 @@ class LifecycleTest extends VmTest {
         assertEquals(0, cocoon.run("delete", "t1").rc());
     }
 
+    /**
+     * A TERM the init traps ends it with the trap's code, the monitor's status. The kill waits
+     * until the shell has set its trap (a file it makes after, in /dev/shm: the rootfs is read-only): a TERM before is ignored by PID 1.
+     */
     @Test
     void trappedTermExitsWithItsCode() throws Exception {
-        Bundle b = bundle("sh", "-c", "trap 'exit 3' TERM; while true; do sleep 0.1; done");
-        assertEquals(0, cocoon.run("create", "--bundle", b.dir().toString(), "t3").rc());
+        Bundle b = bundle("sh", "-c", "trap 'exit 3' TERM; touch /dev/shm/trapped; while true; do sleep 0.1; done");
+        var reader = createUnderReaper(b, "t3", tmp.resolve("t3.pid"), 60).lines();
+        assertEquals("create=0", reader.readLine());
+        reader.readLine();
         assertEquals(0, cocoon.run("start", "t3").rc());
-        Thread.sleep(500);
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (cocoon.run("exec", "t3", "test", "-f", "/dev/shm/trapped").rc() != 0) {
+            assertTrue(System.nanoTime() < deadline, "the shell set its trap within 20 s");
+            Thread.sleep(100);
+        }
         assertEquals(0, cocoon.run("kill", "t3", "15").rc());
+        assertEquals("exit=3", reader.readLine(), "the trap's exit code is the monitor's status");
         assertEquals("stopped", awaitStatus("t3", "stopped", 10_000));
         assertEquals(0, cocoon.run("delete", "t3").rc());
     }
@@ -224,5 +228,16 @@ class LifecycleTest extends VmTest {
         assertNotEquals(0, tooBig.rc());
         assertTrue(tooBig.err().contains("the VM booted with"), tooBig::toString);
         assertEquals(0, cocoon.run("delete", "--force", "u1").rc());
+    }
+
+    /** The create's process under subreaper.py, which prints create=RC, pid=PID and exit=STATUS. */
+    private record Reaper(Process process, java.io.BufferedReader lines) {}
+
+    private Reaper createUnderReaper(Bundle b, String id, Path pidFile, int seconds) throws java.io.IOException {
+        Path reaper = Cocoon.tool("subreaper.py", tmp);
+        List<String> cmd = new ArrayList<>(List.of("python3", reaper.toString(), pidFile.toString(), String.valueOf(seconds), "--"));
+        cmd.addAll(cocoon.command("create", "--bundle", b.dir().toString(), "--pid-file", pidFile.toString(), id));
+        Process sub = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return new Reaper(sub, new java.io.BufferedReader(new java.io.InputStreamReader(sub.getInputStream())));
     }
 }
