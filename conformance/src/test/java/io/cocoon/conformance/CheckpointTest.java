@@ -16,9 +16,15 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(240)
 class CheckpointTest extends VmTest {
-    /** Counts in memory (the shell's variable) and leaves the latest value where exec can read it. */
+    /**
+     * Counts in memory (the shell's variable) and leaves the latest value where exec can read it.
+     * Each value is written to a new file and renamed over the old one: {@code echo > file}
+     * truncates first, and an exec landing between the truncation and the write read "" (seen once
+     * in CI).
+     */
     Bundle counter(String name, boolean block) throws Exception {
-        Bundle b = namedBundle(name, "sh", "-c", "mkdir -p /tmp; i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done");
+        Bundle b = namedBundle(name, "sh", "-c",
+                "mkdir -p /tmp; i=0; while true; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done");
         b.edit(c -> {
             Bundle.obj(c, "root").put("readonly", false);
             if (block) Bundle.obj(c, "annotations").put("io.cocoon.storage", "block");

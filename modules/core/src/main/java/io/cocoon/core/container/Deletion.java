@@ -51,11 +51,7 @@ final class Deletion {
             if (status.requireDelete(id, force)) stop(store, id, r, status);
             // what the record could not name (a monitor a killed create left before it wrote its
             // pid) goes first: its cgroups and namespace are busy while it runs
-            for (long p : Processes.belongingTo(store.root(), store.dir(id), id, StateStore.DEFAULT_ROOT)) {
-                if (p == r.pid() || p == r.vmPid()) continue;
-                RuntimeLog.get().warn("delete " + id + ": killing " + p + ", which its state did not name");
-                Processes.kill(p, io.cocoon.core.state.ProcStat.startTime(p), 5000);
-            }
+            killStrays(store, id, r, pids -> "delete " + id + ": killing " + pids + ", which its state did not name");
             Cleanup.all(store, id, r, rt::plugins);
             poststop(store.dir(id), r);
             store.remove(id);
@@ -75,11 +71,49 @@ final class Deletion {
             throw new ContainerError(ContainerError.Kind.INVALID, why.getMessage() + "; its processes " + pids
                     + " still run: use delete --force");
         }
-        if (!pids.isEmpty()) RuntimeLog.get().warn(why.getMessage() + "; stopping its processes " + pids);
-        for (long p : pids) Processes.kill(p, io.cocoon.core.state.ProcStat.startTime(p), 5000);
+        killStrays(store, id, null, found -> why.getMessage() + "; stopping its processes " + found);
         Cleanup.releaseDrivers(store.dir(id), id, rt::plugins);
         Cleanup.removeCgroups(store.dir(id));
         store.remove(id);
+    }
+
+    /**
+     * Kills, with what they spawned ({@link Processes#killTree}), the processes of a container
+     * its record does not name ({@code r} null: it names none), and looks again until a look
+     * finds none. Why the second look: a {@code create} killed while it spawned the monitor
+     * leaves a child that becomes the monitor only when it execs, after the first look.
+     */
+    private static void killStrays(StateStore store, String id, ContainerRecord r, java.util.function.Function<java.util.List<Long>, String> warning) {
+        long deadline = System.currentTimeMillis() + 10_000;
+        boolean killed = false;
+        while (true) {
+            java.util.List<Long> pids = Processes.belongingTo(store.root(), store.dir(id), id, StateStore.DEFAULT_ROOT).stream()
+                    .filter(p -> r == null || (p != r.pid() && p != r.vmPid())).toList();
+            if (pids.isEmpty()) {
+                if (!killed || !pause(deadline)) return;
+                killed = false; // something was killed: one more look, after a pause
+                continue;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                RuntimeLog.get().warn("delete " + id + ": processes " + pids + " still run after 10 s of killing");
+                return;
+            }
+            RuntimeLog.get().warn(warning.apply(pids));
+            for (long p : pids) Processes.killTree(p, io.cocoon.core.state.ProcStat.startTime(p), 5000);
+            killed = true;
+        }
+    }
+
+    /** Waits 100 ms before the look after a kill; false once the deadline has passed. */
+    private static boolean pause(long deadline) {
+        if (System.currentTimeMillis() > deadline) return false;
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return true;
     }
 
     /**

@@ -66,8 +66,9 @@ public final class Cleanup {
      */
     public static void all(StateStore store, String id, ContainerRecord r, Supplier<PluginRegistry> plugins) {
         if (r != null) {
-            Processes.kill(r.pid(), r.pidStart(), 5000);
-            Processes.kill(r.vmPid(), r.vmPidStart(), 5000);
+            // with what it spawned: a monitor killed mid-spawn leaves a QEMU not yet tied to it
+            Processes.killTree(r.pid(), r.pidStart(), 5000);
+            Processes.killTree(r.vmPid(), r.vmPidStart(), 5000);
         }
         releaseDrivers(store.dir(id), id, plugins);
         removeCgroups(store.dir(id));

@@ -83,4 +83,52 @@ public final class Processes {
         if (waitGone(pid, start, graceMs)) return true;
         return kill(pid, start, 2000);
     }
+
+    /**
+     * SIGKILLs a process and every process below it, and waits for them to go. The process is
+     * frozen (SIGSTOP) before its descendants are listed, so it cannot add one the list misses.
+     *
+     * <p>Why: a monitor killed while it spawns its hypervisor leaves a child that is not yet
+     * QEMU, or not yet under the {@code setpriv --pdeathsig} that makes QEMU die with its
+     * monitor; that child then execs QEMU with no parent to die with and outlives
+     * {@code delete --force} (seen once in the soak: a {@code create} CLI killed mid-boot, then
+     * {@code delete --force}, left a QEMU running). Listing by ppid also finds a child still
+     * between fork and exec, whose command line names nothing of the container.
+     */
+    public static boolean killTree(long pid, long start, long timeoutMs) {
+        if (!ProcStat.alive(pid, start)) return true;
+        Signals.stop(pid);
+        java.util.Map<Long, Long> tree = new java.util.LinkedHashMap<>();
+        for (long d : descendants(pid)) tree.put(d, ProcStat.startTime(d));
+        kill(pid, start, 0);
+        tree.forEach((d, s) -> kill(d, s, 0));
+        boolean gone = waitGone(pid, start, timeoutMs);
+        for (var e : tree.entrySet()) gone &= waitGone(e.getKey(), e.getValue(), 2000);
+        return gone;
+    }
+
+    /** Every live descendant of {@code pid}, from the ppid field of {@code /proc/<pid>/stat}. */
+    public static java.util.List<Long> descendants(long pid) {
+        java.util.Map<Long, java.util.List<Long>> children = new java.util.HashMap<>();
+        java.io.File[] procs = new java.io.File("/proc").listFiles((d, n) -> n.chars().allMatch(Character::isDigit));
+        if (procs == null) return java.util.List.of();
+        for (java.io.File p : procs) {
+            try {
+                String stat = java.nio.file.Files.readString(p.toPath().resolve("stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                children.computeIfAbsent(Long.parseLong(f[1]), k -> new java.util.ArrayList<>()).add(Long.parseLong(p.getName()));
+            } catch (java.io.IOException | RuntimeException e) {
+                // gone since the listing
+            }
+        }
+        java.util.List<Long> out = new java.util.ArrayList<>();
+        java.util.ArrayDeque<Long> todo = new java.util.ArrayDeque<>(children.getOrDefault(pid, java.util.List.of()));
+        while (!todo.isEmpty()) {
+            long c = todo.poll();
+            if (out.contains(c)) continue;
+            out.add(c);
+            todo.addAll(children.getOrDefault(c, java.util.List.of()));
+        }
+        return out;
+    }
 }

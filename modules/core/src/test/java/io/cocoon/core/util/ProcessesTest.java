@@ -82,4 +82,36 @@ class ProcessesTest {
         assertTrue(Processes.kill(-1, 0, 10));
         assertTrue(Processes.terminate(0, 0, 10));
     }
+
+    @Test
+    void killTreeEndsWhatTheProcessSpawnedToo() throws Exception {
+        // a shell that has started a grandchild and waits: a plain kill of the shell leaves it
+        long s = start("/bin/sh", "-c", "sleep 300 & echo $!; wait");
+        long grandchild = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream())).readLine().strip());
+        long gs = ProcStat.startTime(grandchild);
+        assertTrue(gs > 0, "the grandchild runs");
+        assertEquals(java.util.List.of(grandchild), Processes.descendants(child.pid()));
+        assertTrue(Processes.killTree(child.pid(), s, 5000));
+        assertFalse(ProcStat.alive(child.pid(), s));
+        assertFalse(ProcStat.alive(grandchild, gs), "the grandchild went with it");
+    }
+
+    @Test
+    void killTreeOfAGoneProcessDoesNothing() {
+        assertTrue(Processes.killTree(Integer.MAX_VALUE, 0, 100));
+    }
+
+    @Test
+    void signalsStopFreezesAProcess() throws Exception {
+        long s = start("sleep", "30");
+        assertTrue(Signals.stop(child.pid()), "kill(2) through the foreign-function API");
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + child.pid() + "/stat"));
+        long deadline = System.currentTimeMillis() + 5000;
+        while (!stat.substring(stat.lastIndexOf(')') + 2).startsWith("T") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+            stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + child.pid() + "/stat"));
+        }
+        assertTrue(stat.substring(stat.lastIndexOf(')') + 2).startsWith("T"), "stopped: " + stat);
+        assertTrue(Processes.kill(child.pid(), s, 5000), "SIGKILL ends a stopped process");
+    }
 }
