@@ -4,6 +4,7 @@ import io.cocoon.core.agent.AgentClient;
 import io.cocoon.core.agent.Proto;
 import io.cocoon.core.agent.Tlv;
 import io.cocoon.core.state.StateStore;
+import io.cocoon.monitor.posix.SparseFiles;
 import io.cocoon.spi.CocoonException;
 import io.cocoon.spi.Hypervisor;
 import io.cocoon.spi.Vm;
@@ -108,8 +109,10 @@ final class VmTemplates {
         try {
             // a private clone maps a copy of its own, into which the guest's freed memory may go back
             boolean own = mode == Mode.PRIVATE;
-            Path memory = own ? privateCopy(dir.resolve(RAM), clonePlan.stateDir()) : dir.resolve(RAM);
-            Vm vm = hv.restore(clonePlan, dir.resolve(STATE), memory, own);
+            PrivateCopy copy = own ? PrivateCopy.start(dir.resolve(RAM), clonePlan.stateDir()) : null;
+            Path memory = own ? copy.file() : dir.resolve(RAM);
+            // the copy runs while the hypervisor starts; it must be done before the state loads
+            Vm vm = hv.restore(clonePlan, dir.resolve(STATE), memory, own, own ? copy::await : () -> { });
             touch(dir.resolve(META));
             return new Boot(vm, key, mode, macMap(plan));
         } catch (RuntimeException e) {
@@ -125,30 +128,51 @@ final class VmTemplates {
 
     /**
      * A private clone's memory: a sparse copy of the template's memory file (only the pages the
-     * template touched are data; {@code cp} skips the holes with SEEK_DATA), which the clone
-     * maps as its own, so no page is shared with another container. Loading the template's RAM
-     * from the saved state instead faulted in every page of the guest's memory on the machine
-     * of 2026-12-02's second session (2.1 GB resident per 2 GiB clone, 2.6-5.8 s: docs/templates.md).
+     * template touched are data), which the clone maps as its own, so no page is shared with
+     * another container. Loading the template's RAM from the saved state instead faulted in
+     * every page of the guest's memory on the machine of 2026-12-02's second session (2.1 GB
+     * resident per 2 GiB clone, 2.6-5.8 s: docs/templates.md).
+     *
+     * <p>The file is made at its final size first (all hole) and filled on a thread of its own
+     * ({@link SparseFiles#copyData}), so the ~40 ms copy runs while QEMU starts (~110 ms to its
+     * QMP greeting) instead of before it: QEMU maps the file at start but reads none of it
+     * before the state streams in, and the hypervisor waits for {@link #await} before that
+     * (SPI 1.8 {@code restore(..., memoryReady)}).
      */
-    static Path privateCopy(Path ram, Path stateDir) {
-        Path copy = stateDir.resolve(PRIVATE_RAM);
-        List<String> cmd = List.of("cp", "--sparse=always", "--reflink=never", ram.toString(), copy.toString());
-        try {
-            Files.createDirectories(stateDir);
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            if (!p.waitFor(COPY_DEADLINE_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new CocoonException("copying the template's memory took over " + COPY_DEADLINE_MS + " ms");
+    record PrivateCopy(Path file, java.util.concurrent.CompletableFuture<Long> done) {
+        static PrivateCopy start(Path ram, Path stateDir) {
+            Path copy = stateDir.resolve(PRIVATE_RAM);
+            try {
+                Files.createDirectories(stateDir);
+                try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(copy.toFile(), "rw")) {
+                    f.setLength(Files.size(ram));
+                }
+            } catch (IOException e) {
+                throw new CocoonException("copying the template's memory: " + e.getMessage());
             }
-            String out = new String(p.getInputStream().readAllBytes()).strip();
-            if (p.exitValue() != 0) throw new CocoonException("cp: " + (out.isEmpty() ? "exit status " + p.exitValue() : out));
-            return copy;
-        } catch (IOException e) {
-            throw new CocoonException("copying the template's memory: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CocoonException("copying the template's memory: interrupted");
+            java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
+            Thread.ofPlatform().daemon().name("template-memory-copy").start(() -> {
+                try {
+                    done.complete(SparseFiles.copyData(ram, copy));
+                } catch (Throwable t) {
+                    done.completeExceptionally(t);
+                }
+            });
+            return new PrivateCopy(copy, done);
+        }
+
+        /** Waits for the copy (with its deadline); throws, naming the cause, if it failed. */
+        void await() {
+            try {
+                done.get(COPY_DEADLINE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new CocoonException("copying the template's memory took over " + COPY_DEADLINE_MS + " ms");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new CocoonException("copying the template's memory: " + e.getCause().getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CocoonException("copying the template's memory: interrupted");
+            }
         }
     }
 

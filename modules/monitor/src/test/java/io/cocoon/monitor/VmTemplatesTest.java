@@ -67,22 +67,33 @@ class VmTemplatesTest {
         assertFalse(VmTemplates.complete(d, VmTemplates.Mode.PRIVATE), "a truncated state");
     }
 
-    /** A private clone's memory is a sparse copy of the template's file, its own; holes stay holes. */
+    /**
+     * A private clone's memory is a sparse copy of the template's file, its own; holes stay
+     * holes; the file is at its final size before the copy is done (a hypervisor maps it then).
+     */
     @Test
     void aPrivateCloneGetsASparseCopyOfTheTemplatesMemory() throws Exception {
         Path ram = tmp.resolve("memory");
         try (var ch = java.nio.channels.FileChannel.open(ram, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap("head".getBytes()), 0);
             ch.write(java.nio.ByteBuffer.wrap("page".getBytes()), 64L << 20); // 64 MiB of hole, then data
+            ch.write(java.nio.ByteBuffer.wrap("tail".getBytes()), 96L << 20);
         }
-        Path copy = VmTemplates.privateCopy(ram, tmp.resolve("clone"));
-        assertEquals(tmp.resolve("clone").resolve(VmTemplates.PRIVATE_RAM), copy);
-        assertEquals(Files.size(ram), Files.size(copy));
-        assertEquals("page", new String(Files.readAllBytes(copy), (int) (64L << 20), 4));
-        Process st = new ProcessBuilder("stat", "-c", "%b", copy.toString()).start();
+        VmTemplates.PrivateCopy c = VmTemplates.PrivateCopy.start(ram, tmp.resolve("clone"));
+        assertEquals(tmp.resolve("clone").resolve(VmTemplates.PRIVATE_RAM), c.file());
+        assertEquals(Files.size(ram), Files.size(c.file()), "full size from the start");
+        c.await();
+        long copied = c.done().get();
+        assertTrue(copied >= 12 && copied < (1 << 20), "only the three data extents (whole blocks) were copied: " + copied);
+        byte[] all = Files.readAllBytes(c.file());
+        assertEquals("head", new String(all, 0, 4));
+        assertEquals("page", new String(all, (int) (64L << 20), 4));
+        assertEquals("tail", new String(all, (int) (96L << 20), 4));
+        Process st = new ProcessBuilder("stat", "-c", "%b", c.file().toString()).start();
         long blocks = Long.parseLong(new String(st.getInputStream().readAllBytes()).strip()); // 512-byte blocks allocated
-        assertTrue(blocks * 512 < (1 << 20), "the hole is not written: " + blocks + " blocks");
+        assertTrue(blocks * 512 < (1 << 20), "the holes are not written: " + blocks + " blocks");
         io.cocoon.spi.CocoonException e = org.junit.jupiter.api.Assertions.assertThrows(io.cocoon.spi.CocoonException.class,
-                () -> VmTemplates.privateCopy(tmp.resolve("none"), tmp.resolve("clone2")));
-        assertTrue(e.getMessage().startsWith("cp: "), e.getMessage());
+                () -> VmTemplates.PrivateCopy.start(tmp.resolve("none"), tmp.resolve("clone2")).await());
+        assertTrue(e.getMessage().startsWith("copying the template's memory: ") && e.getMessage().contains("none"), e.getMessage());
     }
 }

@@ -109,6 +109,22 @@ public interface Hypervisor extends Driver {
     }
 
     /**
+     * {@link #restore(VmPlan, Path, Path, boolean)} while the caller may still be filling
+     * {@code memory} (a private clone's copy, already at its final size): the driver runs
+     * {@code memoryReady}, which blocks until the file is complete or throws, after starting its
+     * hypervisor and before the hypervisor reads a byte of the memory or the state, so the copy
+     * overlaps the hypervisor's start. An exception from it fails the restore (no process left).
+     * The default runs it first, then restores.
+     *
+     * @since 1.8
+     */
+    @Experimental
+    default Vm restore(VmPlan plan, Path state, Path memory, boolean discardable, Runnable memoryReady) {
+        memoryReady.run();
+        return restore(plan, state, memory, discardable);
+    }
+
+    /**
      * Starts a VM of {@code plan} from a saved state instead of a cold boot: a template's (the
      * device layout must be the template's, the paths may differ) or a checkpoint's. With
      * {@code sharedMemory} the RAM is the template's file mapped copy-on-write. Returns once the

@@ -23,10 +23,12 @@ package io.cocoon.spi;
  * <p>1.7: NICs a hypervisor makes itself (Xen's vifs): {@code Hypervisor.Feature.MAKES_NICS},
  * {@code NetworkRequest.hypervisorMakesNics}, {@code NetworkProvider.joinNics}; {@code launchTemplate} and
  * {@code restore} with a memory file the VM may discard into (a private clone's own copy).
+ * <p>1.8: {@code Hypervisor.restore(plan, state, memory, discardable, memoryReady)}: a private
+ * clone's memory is copied while the hypervisor starts.
  */
 public final class SpiVersion {
     /** Bumped on incompatible SPI changes (major) and additions (minor). */
-    public static final String VERSION = "1.7";
+    public static final String VERSION = "1.8";
 
     private SpiVersion() {}
 }

@@ -160,6 +160,12 @@ public final class QemuLite implements Hypervisor {
 
     @Override
     public Vm restore(VmPlan plan, Path state, Path sharedMemory, boolean discardable) {
+        return restore(plan, state, sharedMemory, discardable, () -> { });
+    }
+
+    /** QEMU maps the memory file at start but reads it only when the state streams in (incoming). */
+    @Override
+    public Vm restore(VmPlan plan, Path state, Path sharedMemory, boolean discardable, Runnable memoryReady) {
         validate(plan);
         Path qemu = findQemu(plan.hypervisorPath());
         if (!Files.isRegularFile(state)) throw new CocoonException("VM state " + state + " does not exist");
@@ -170,7 +176,7 @@ public final class QemuLite implements Hypervisor {
         argv.addAll(List.of("-incoming", "defer"));
         QemuVm vm = QemuVm.start(plan, argv, accel, sharedMemory != null);
         try {
-            vm.incoming(state, plan.bootTimeout() == null ? 30_000 : plan.bootTimeout().toMillis());
+            vm.incoming(state, plan.bootTimeout() == null ? 30_000 : plan.bootTimeout().toMillis(), memoryReady);
             return vm;
         } catch (RuntimeException e) {
             vm.kill();

@@ -183,14 +183,19 @@ final class QemuVm implements Vm {
     /**
      * Loads a saved state into this QEMU (started with {@code -incoming defer}); it runs when
      * done. QEMU listens on a unix socket and this process streams the file into it.
+     * {@code memoryReady} runs last before the first byte of state goes to QEMU, so a memory
+     * file may still be being filled until then: QEMU touches no page of guest RAM before the
+     * stream (measured with QEMU 7.2: 0 kB resident in the memory file's mapping at this point,
+     * /proc/PID/smaps, in every restore of TemplateTest).
      */
-    void incoming(Path state, long timeoutMs) {
+    void incoming(Path state, long timeoutMs, Runnable memoryReady) {
         if (fileMemory) ignoreShared();
         Path sock = migrationSocket();
         qmp().execute("migrate-incoming", Map.of("uri", "unix:" + sock), 5000);
         long deadline = System.currentTimeMillis() + timeoutMs;
         try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(state);
              java.nio.channels.SocketChannel out = connect(sock, deadline)) {
+            memoryReady.run();
             long size = in.size();
             for (long n = 0; n < size; ) {
                 long r = in.transferTo(n, size - n, out);
