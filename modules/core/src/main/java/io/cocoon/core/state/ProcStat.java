@@ -13,16 +13,34 @@ public final class ProcStat {
 
     /** Start time in clock ticks since boot, or -1 when the process does not exist. */
     public static long startTime(long pid) {
-        if (pid <= 0) return -1;
+        String[] f = fields(pid);
+        // f[0] is field 3 (state); starttime is field 22
+        if (f == null || f.length < 20 || f[0].equals("Z") || f[0].equals("X")) return -1;
+        return parse(f[19]);
+    }
+
+    /** The parent's pid (field 4), or -1 when the process does not exist. */
+    public static long parent(long pid) {
+        String[] f = fields(pid);
+        return f == null || f.length < 2 ? -1 : parse(f[1]);
+    }
+
+    private static long parse(String field) {
+        try {
+            return Long.parseLong(field);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The fields after the command name (which may hold spaces and parentheses), from field 3 on. */
+    private static String[] fields(long pid) {
+        if (pid <= 0) return null;
         try {
             String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            int close = s.lastIndexOf(')');
-            String[] f = s.substring(close + 2).split(" ");
-            // f[0] is field 3 (state); starttime is field 22
-            if (f[0].equals("Z") || f[0].equals("X")) return -1;
-            return Long.parseLong(f[19]);
+            return s.substring(s.lastIndexOf(')') + 2).split(" ");
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return null;
         }
     }
 

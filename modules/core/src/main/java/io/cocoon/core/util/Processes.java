@@ -44,9 +44,7 @@ public final class Processes {
         long me = ProcessHandle.current().pid();
         String dir = stateDir.toAbsolutePath().normalize().toString();
         String rootStr = root.toAbsolutePath().normalize().toString();
-        java.io.File[] procs = new java.io.File("/proc").listFiles((d, n) -> n.chars().allMatch(Character::isDigit));
-        if (procs == null) return out;
-        for (java.io.File p : procs) {
+        for (java.io.File p : processDirs()) {
             long pid = Long.parseLong(p.getName());
             if (pid == me) continue;
             String[] argv;
@@ -107,28 +105,28 @@ public final class Processes {
         return gone;
     }
 
-    /** Every live descendant of {@code pid}, from the ppid field of {@code /proc/<pid>/stat}. */
+    /** Every live descendant of {@code pid}, from the parent pids in {@code /proc/<pid>/stat}. */
     public static java.util.List<Long> descendants(long pid) {
         java.util.Map<Long, java.util.List<Long>> children = new java.util.HashMap<>();
-        java.io.File[] procs = new java.io.File("/proc").listFiles((d, n) -> n.chars().allMatch(Character::isDigit));
-        if (procs == null) return java.util.List.of();
-        for (java.io.File p : procs) {
-            try {
-                String stat = java.nio.file.Files.readString(p.toPath().resolve("stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                children.computeIfAbsent(Long.parseLong(f[1]), k -> new java.util.ArrayList<>()).add(Long.parseLong(p.getName()));
-            } catch (java.io.IOException | RuntimeException e) {
-                // gone since the listing
-            }
+        for (java.io.File p : processDirs()) {
+            long child = Long.parseLong(p.getName());
+            long parent = ProcStat.parent(child);
+            if (parent > 0) children.computeIfAbsent(parent, k -> new java.util.ArrayList<>()).add(child);
         }
         java.util.List<Long> out = new java.util.ArrayList<>();
-        java.util.ArrayDeque<Long> todo = new java.util.ArrayDeque<>(children.getOrDefault(pid, java.util.List.of()));
-        while (!todo.isEmpty()) {
-            long c = todo.poll();
+        java.util.ArrayDeque<Long> queue = new java.util.ArrayDeque<>(children.getOrDefault(pid, java.util.List.of()));
+        while (!queue.isEmpty()) {
+            long c = queue.poll();
             if (out.contains(c)) continue;
             out.add(c);
-            todo.addAll(children.getOrDefault(c, java.util.List.of()));
+            queue.addAll(children.getOrDefault(c, java.util.List.of()));
         }
         return out;
+    }
+
+    /** The {@code /proc/<pid>} directories now. */
+    private static java.io.File[] processDirs() {
+        java.io.File[] procs = new java.io.File("/proc").listFiles((d, n) -> n.chars().allMatch(Character::isDigit));
+        return procs == null ? new java.io.File[0] : procs;
     }
 }

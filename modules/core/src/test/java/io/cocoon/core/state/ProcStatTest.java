@@ -43,4 +43,16 @@ class ProcStatTest {
             p.waitFor(10, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void parentIsTheSpawningProcess() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("sleep", "10").start();
+        try {
+            org.junit.jupiter.api.Assertions.assertEquals(ProcessHandle.current().pid(), ProcStat.parent(p.pid()));
+            org.junit.jupiter.api.Assertions.assertEquals(-1, ProcStat.parent(Integer.MAX_VALUE), "no such process");
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
 }

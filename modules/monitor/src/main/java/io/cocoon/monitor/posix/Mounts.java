@@ -44,11 +44,6 @@ public final class Mounts {
                 FunctionDescriptor.of(LONG, LONG, INT, PTR, INT, PTR, INT), true, Linker.Option.firstVariadicArg(1));
     }
 
-    private static final class OpenFn {
-        static final MethodHandle H = Native.function("open", FunctionDescriptor.of(INT, PTR, INT), true,
-                Linker.Option.firstVariadicArg(2));
-    }
-
     private static final long SYS_OPEN_TREE = 428, SYS_MOVE_MOUNT = 429; // x86_64
     private static final int AT_FDCWD = -100, OPEN_TREE_CLONE = 1, O_CLOEXEC = 02000000, AT_RECURSIVE = 0x8000;
     private static final int O_PATH = 010000000, MOVE_MOUNT_F_EMPTY_PATH = 0x4;
@@ -77,7 +72,7 @@ public final class Mounts {
     public static int openPath(String path) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(Native.ERRNO_STATE);
-            int fd = (int) OpenFn.H.invokeExact(state, a.allocateFrom(path), O_PATH | O_CLOEXEC);
+            int fd = (int) Native.OpenFn.H.invokeExact(state, a.allocateFrom(path), O_PATH | O_CLOEXEC);
             if (fd < 0) throw new IOException("open " + path + ": " + Native.reason(state));
             return fd;
         } catch (IOException e) {

@@ -44,6 +44,13 @@ final class Native {
         return LINKER.downcallHandle(address, fd, all);
     }
 
+    /** open(path, flags): linked on first use, as each libc function here is. */
+    static final class OpenFn {
+        static final MethodHandle H = function("open", FunctionDescriptor.of(INT, PTR, INT), true, Linker.Option.firstVariadicArg(2));
+
+        private OpenFn() {}
+    }
+
     static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
     }

@@ -7,7 +7,6 @@ import static io.cocoon.monitor.posix.Native.PTR;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -29,8 +28,6 @@ public final class SparseFiles {
     private SparseFiles() {}
 
     private static final class Fn {
-        static final MethodHandle OPEN = Native.function("open", FunctionDescriptor.of(INT, PTR, INT), true,
-                Linker.Option.firstVariadicArg(2));
         static final MethodHandle LSEEK = Native.function("lseek", FunctionDescriptor.of(LONG, INT, LONG, INT), true);
         static final MethodHandle COPY = Native.function("copy_file_range",
                 FunctionDescriptor.of(LONG, INT, PTR, INT, PTR, LONG, INT), true);
@@ -88,7 +85,7 @@ public final class SparseFiles {
     }
 
     private static int open(Arena a, MemorySegment state, Path p, int flags) throws Throwable {
-        int fd = (int) Fn.OPEN.invokeExact(state, a.allocateFrom(p.toString()), flags | O_CLOEXEC);
+        int fd = (int) Native.OpenFn.H.invokeExact(state, a.allocateFrom(p.toString()), flags | O_CLOEXEC);
         if (fd < 0) throw new IOException("open " + p + ": " + Native.reason(state));
         return fd;
     }
