@@ -108,11 +108,14 @@ final class VmTemplates {
         }
         try {
             // a private clone maps a copy of its own, into which the guest's freed memory may go back
-            boolean own = mode == Mode.PRIVATE;
-            PrivateCopy copy = own ? PrivateCopy.start(dir.resolve(RAM), clonePlan.stateDir()) : null;
-            Path memory = own ? copy.file() : dir.resolve(RAM);
-            // the copy runs while the hypervisor starts; it must be done before the state loads
-            Vm vm = hv.restore(clonePlan, dir.resolve(STATE), memory, own, own ? copy::await : () -> { });
+            Vm vm;
+            if (mode == Mode.PRIVATE) {
+                // the copy runs while the hypervisor starts; it must be done before the state loads
+                PrivateCopy copy = PrivateCopy.start(dir.resolve(RAM), clonePlan.stateDir());
+                vm = hv.restore(clonePlan, dir.resolve(STATE), copy.file(), true, copy::await);
+            } else {
+                vm = hv.restore(clonePlan, dir.resolve(STATE), dir.resolve(RAM), false);
+            }
             touch(dir.resolve(META));
             return new Boot(vm, key, mode, macMap(plan));
         } catch (RuntimeException e) {
