@@ -154,6 +154,16 @@ class TemplateTest extends VmTest {
         assertTrue(!Files.exists(state), "and it is removed");
         String[] third = runOnce(withTemplates, b, "k3");
         assertEquals("template:private", third[0], "the next use builds a good one");
+        // the list of the memory file's data, which private clones copy: one that does not fit it
+        Path extents;
+        try (Stream<Path> s = Files.walk(templates)) {
+            extents = s.filter(p -> p.getFileName().toString().equals("memory.extents")).findFirst().orElseThrow();
+        }
+        Files.writeString(extents, "0 999999999999999\n");
+        String[] fourth = runOnce(withTemplates, b, "k4");
+        assertEquals("cold", fourth[0], "a template whose data list is corrupt is not used");
+        assertTrue(fourth[2].contains("restore failed") && fourth[2].contains("memory.extents line 1"), fourth[2]);
+        assertTrue(!Files.exists(extents), "and it is removed");
     }
 
     @Test

@@ -4,7 +4,6 @@ import io.cocoon.core.agent.AgentClient;
 import io.cocoon.core.agent.Proto;
 import io.cocoon.core.agent.Tlv;
 import io.cocoon.core.state.StateStore;
-import io.cocoon.monitor.posix.SparseFiles;
 import io.cocoon.spi.CocoonException;
 import io.cocoon.spi.Hypervisor;
 import io.cocoon.spi.Vm;
@@ -111,7 +110,7 @@ final class VmTemplates {
             Vm vm;
             if (mode == Mode.PRIVATE) {
                 // the copy runs while the hypervisor starts; it must be done before the state loads
-                PrivateCopy copy = PrivateCopy.start(dir.resolve(RAM), clonePlan.stateDir());
+                PrivateCopy copy = PrivateCopy.start(dir.resolve(RAM), dir.resolve(PrivateCopy.EXTENTS), clonePlan.stateDir());
                 vm = hv.restore(clonePlan, dir.resolve(STATE), copy.file(), true, copy::await);
             } else {
                 vm = hv.restore(clonePlan, dir.resolve(STATE), dir.resolve(RAM), false);
@@ -122,60 +121,6 @@ final class VmTemplates {
             Logger.warn("VM template {}: restore failed ({}); removed, cold boot", key, e.getMessage());
             removeUnderLock(base, key);
             return cold(hv, plan);
-        }
-    }
-
-    /** The clone's own copy of a private template's memory file, in its state directory. */
-    static final String PRIVATE_RAM = "template-memory";
-    static final long COPY_DEADLINE_MS = 30_000;
-
-    /**
-     * A private clone's memory: a sparse copy of the template's memory file (only the pages the
-     * template touched are data), which the clone maps as its own, so no page is shared with
-     * another container. Loading the template's RAM from the saved state instead faulted in
-     * every page of the guest's memory on the machine of 2026-12-02's second session (2.1 GB
-     * resident per 2 GiB clone, 2.6-5.8 s: docs/templates.md).
-     *
-     * <p>The file is made at its final size first (all hole) and filled on a thread of its own
-     * ({@link SparseFiles#copyData}), so the ~40 ms copy runs while QEMU starts (~110 ms to its
-     * QMP greeting) instead of before it: QEMU maps the file at start but reads none of it
-     * before the state streams in, and the hypervisor waits for {@link #await} before that
-     * (SPI 1.8 {@code restore(..., memoryReady)}).
-     */
-    record PrivateCopy(Path file, java.util.concurrent.CompletableFuture<Long> done) {
-        static PrivateCopy start(Path ram, Path stateDir) {
-            Path copy = stateDir.resolve(PRIVATE_RAM);
-            try {
-                Files.createDirectories(stateDir);
-                try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(copy.toFile(), "rw")) {
-                    f.setLength(Files.size(ram));
-                }
-            } catch (IOException e) {
-                throw new CocoonException("copying the template's memory: " + e.getMessage());
-            }
-            java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
-            Thread.ofPlatform().daemon().name("template-memory-copy").start(() -> {
-                try {
-                    done.complete(SparseFiles.copyData(ram, copy));
-                } catch (Throwable t) {
-                    done.completeExceptionally(t);
-                }
-            });
-            return new PrivateCopy(copy, done);
-        }
-
-        /** Waits for the copy (with its deadline); throws, naming the cause, if it failed. */
-        void await() {
-            try {
-                done.get(COPY_DEADLINE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw new CocoonException("copying the template's memory took over " + COPY_DEADLINE_MS + " ms");
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new CocoonException("copying the template's memory: " + e.getCause().getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CocoonException("copying the template's memory: interrupted");
-            }
         }
     }
 
@@ -237,6 +182,7 @@ final class VmTemplates {
                 StateStore.deleteTree(dir);
                 throw e;
             }
+            if (mode == Mode.PRIVATE) PrivateCopy.recordExtents(dir.resolve(RAM), dir.resolve(PrivateCopy.EXTENTS));
             Files.deleteIfExists(failed);
             long bytes = Files.size(dir.resolve(STATE));
             Files.writeString(dir.resolve(META), "{\"key\":\"" + key + "\",\"mode\":\"" + mode.name().toLowerCase(java.util.Locale.ROOT)
@@ -279,8 +225,9 @@ final class VmTemplates {
                 Logger.warn("VM template {}: its state file is not the size it was saved with; rebuilt", dir.getFileName());
                 return false;
             }
-            // a private template from before private clones copied the memory file has none: rebuilt
-            return Files.isRegularFile(dir.resolve(RAM));
+            // a private template from before private clones copied the memory file has none, and
+            // one from before its data extents were listed at build has no list: both rebuilt
+            return Files.isRegularFile(dir.resolve(RAM)) && (mode != Mode.PRIVATE || Files.isRegularFile(dir.resolve(PrivateCopy.EXTENTS)));
         } catch (IOException | RuntimeException e) {
             return false;
         }

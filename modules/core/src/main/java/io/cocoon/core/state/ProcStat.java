@@ -25,6 +25,12 @@ public final class ProcStat {
         return f == null || f.length < 2 ? -1 : parse(f[1]);
     }
 
+    /** The session id (field 6), or -1 when the process does not exist. */
+    public static long session(long pid) {
+        String[] f = fields(pid);
+        return f == null || f.length < 4 ? -1 : parse(f[3]);
+    }
+
     private static long parse(String field) {
         try {
             return Long.parseLong(field);

@@ -55,4 +55,22 @@ class ProcStatTest {
             p.waitFor(10, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void aSessionLeadersSessionIsItsOwnPid() throws IOException, InterruptedException {
+        long mine = ProcStat.session(ProcessHandle.current().pid());
+        assertTrue(mine > 0, "this process's session " + mine);
+        // the child leads no process group, so setsid(1) calls setsid(2) itself and execs sleep in place
+        Process p = new ProcessBuilder("setsid", "sleep", "10").start();
+        try {
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (ProcStat.session(p.pid()) != p.pid() && System.currentTimeMillis() < deadline) Thread.sleep(5);
+            assertEquals(p.pid(), ProcStat.session(p.pid()));
+            assertTrue(mine != p.pid());
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        assertEquals(-1, ProcStat.session(Integer.MAX_VALUE), "no such process");
+    }
 }

@@ -6,6 +6,7 @@ import static io.cocoon.monitor.posix.Native.PTR;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import io.cocoon.core.state.ProcStat;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -73,8 +74,15 @@ public final class Posix {
         return t instanceof IOException e ? e : new IOException(call + ": " + t, t);
     }
 
-    /** Starts a new session so that the caller's terminal and process group signals stop reaching us. */
+    /**
+     * Starts a new session so that the caller's terminal and process group signals stop reaching
+     * us. A process started through {@code setsid -f} (SelfLauncher) already leads one: then
+     * nothing is called, since the first foreign call sets up the linker, ~80 ms of a cold JVM
+     * that would otherwise come before the monitor starts its VM.
+     */
     public static void setsid() {
+        long me = ProcessHandle.current().pid();
+        if (ProcStat.session(me) == me) return;
         try {
             int ignored = (int) Session.SETSID.invokeExact(); // fails harmlessly when already a session leader
         } catch (Throwable t) {

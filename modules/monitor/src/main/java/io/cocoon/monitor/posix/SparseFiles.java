@@ -2,91 +2,62 @@ package io.cocoon.monitor.posix;
 
 import static io.cocoon.monitor.posix.Native.INT;
 import static io.cocoon.monitor.posix.Native.LONG;
-import static io.cocoon.monitor.posix.Native.PTR;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Copies the data of a sparse file into another of the same size, in place: what a private
- * template clone's memory needs (VmTemplates). The target already exists at its final size
- * (a hole), so a hypervisor may map it while the copy runs, which {@code cp} cannot give: it
- * truncates its target first. Only the source's data extents are read ({@code lseek}
- * SEEK_DATA/SEEK_HOLE), and copied by the kernel ({@code copy_file_range}): a 2 GiB template
- * file holds ~75 MB of data.
+ * The data extents of a sparse file ({@code lseek} SEEK_DATA/SEEK_HOLE): what a private
+ * template's clones copy of its memory file (a 2 GiB file holds ~75 MB of data). They are
+ * listed once, when the template is built, so a clone copies them with the JDK's own
+ * {@code FileChannel.transferTo} (copy_file_range) and makes no foreign call: the first one
+ * in a JVM sets up the linker, tens of milliseconds on a clone's start.
  */
 public final class SparseFiles {
-    private static final int O_RDONLY = 0, O_WRONLY = 1, O_CLOEXEC = 02000000;
+    private static final int O_RDONLY = 0, O_CLOEXEC = 02000000;
     private static final int SEEK_DATA = 3, SEEK_HOLE = 4, ENXIO = 6;
-    private static final long CHUNK = 16L << 20;
+
+    /** One data extent: {@code length} bytes of data at {@code offset}. */
+    public record Extent(long offset, long length) {}
 
     private SparseFiles() {}
 
     private static final class Fn {
         static final MethodHandle LSEEK = Native.function("lseek", FunctionDescriptor.of(LONG, INT, LONG, INT), true);
-        static final MethodHandle COPY = Native.function("copy_file_range",
-                FunctionDescriptor.of(LONG, INT, PTR, INT, PTR, LONG, INT), true);
     }
 
-    /**
-     * Copies every data extent of {@code source} to the same offset of {@code target}, which
-     * must exist; holes are left as they are. Returns the bytes copied.
-     */
-    public static long copyData(Path source, Path target) throws IOException {
+    /** The data extents of {@code file}, in order; a file that is all hole has none. */
+    public static List<Extent> dataExtents(Path file) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(Native.ERRNO_STATE);
-            int in = open(a, state, source, O_RDONLY);
+            int fd = (int) Native.OpenFn.H.invokeExact(state, a.allocateFrom(file.toString()), O_RDONLY | O_CLOEXEC);
+            if (fd < 0) throw new IOException("open " + file + ": " + Native.reason(state));
             try {
-                int out = open(a, state, target, O_WRONLY);
-                try {
-                    return copyExtents(a, state, in, out, source);
-                } finally {
-                    Posix.close(out);
+                List<Extent> out = new ArrayList<>();
+                for (long pos = 0; ; ) {
+                    long data = (long) Fn.LSEEK.invokeExact(state, fd, pos, SEEK_DATA);
+                    if (data < 0) {
+                        if (Native.errno(state) == ENXIO) return out; // no data after pos
+                        throw new IOException("lseek SEEK_DATA " + file + ": " + Native.reason(state));
+                    }
+                    long hole = (long) Fn.LSEEK.invokeExact(state, fd, data, SEEK_HOLE);
+                    if (hole < 0) throw new IOException("lseek SEEK_HOLE " + file + ": " + Native.reason(state));
+                    out.add(new Extent(data, hole - data));
+                    pos = hole;
                 }
             } finally {
-                Posix.close(in);
+                Posix.close(fd);
             }
         } catch (IOException e) {
             throw e;
         } catch (Throwable t) {
-            throw new IOException("copying " + source + ": " + t, t);
+            throw new IOException("listing the data of " + file + ": " + t, t);
         }
-    }
-
-    private static long copyExtents(Arena a, MemorySegment state, int in, int out, Path source) throws Throwable {
-        MemorySegment inOff = a.allocate(ValueLayout.JAVA_LONG);
-        MemorySegment outOff = a.allocate(ValueLayout.JAVA_LONG);
-        long copied = 0;
-        long pos = 0;
-        while (true) {
-            long data = (long) Fn.LSEEK.invokeExact(state, in, pos, SEEK_DATA);
-            if (data < 0) {
-                if (Native.errno(state) == ENXIO) return copied; // no data after pos
-                throw new IOException("lseek SEEK_DATA " + source + ": " + Native.reason(state));
-            }
-            long hole = (long) Fn.LSEEK.invokeExact(state, in, data, SEEK_HOLE);
-            if (hole < 0) throw new IOException("lseek SEEK_HOLE " + source + ": " + Native.reason(state));
-            inOff.set(ValueLayout.JAVA_LONG, 0, data);
-            outOff.set(ValueLayout.JAVA_LONG, 0, data);
-            for (long left = hole - data; left > 0; ) {
-                long n = (long) Fn.COPY.invokeExact(state, in, inOff, out, outOff, Math.min(left, CHUNK), 0);
-                if (n < 0) throw new IOException("copy_file_range " + source + ": " + Native.reason(state));
-                if (n == 0) return copied; // the source shrank under us
-                left -= n;
-                copied += n;
-            }
-            pos = hole;
-        }
-    }
-
-    private static int open(Arena a, MemorySegment state, Path p, int flags) throws Throwable {
-        int fd = (int) Native.OpenFn.H.invokeExact(state, a.allocateFrom(p.toString()), flags | O_CLOEXEC);
-        if (fd < 0) throw new IOException("open " + p + ": " + Native.reason(state));
-        return fd;
     }
 }
