@@ -105,12 +105,13 @@ record PrivateCopy(Path file, CompletableFuture<Long> done) {
              FileChannel out = FileChannel.open(to, StandardOpenOption.WRITE)) {
             for (SparseFiles.Extent e : extents) {
                 out.position(e.offset());
-                for (long left = e.length(); left > 0; ) {
-                    long n = in.transferTo(e.offset() + e.length() - left, left, out);
-                    if (n <= 0) throw new IOException(from + " ended at " + (e.offset() + e.length() - left));
-                    left -= n;
-                    copied += n;
+                long pos = e.offset(), end = e.offset() + e.length();
+                while (pos < end) {
+                    long n = in.transferTo(pos, end - pos, out);
+                    if (n <= 0) throw new IOException(from + " ended at " + pos);
+                    pos += n;
                 }
+                copied += e.length();
             }
         }
         return copied;
