@@ -89,6 +89,29 @@ class CheckpointTest extends VmTest {
         assertEquals(0, cocoon.run("delete", "k2").rc());
     }
 
+    /**
+     * {@code run --detach} plans its VM as a start at once (no standby NIC for a late network),
+     * unlike {@code create}: the checkpoint must say so, or restore plans another VM and refuses.
+     */
+    @Test
+    void aContainerStartedByRunDetachRestoresToo() throws Exception {
+        Bundle b = counter("bd", true);
+        Path image = tmp.resolve("image-d");
+        assertEquals(0, cocoon.run("run", "--detach", "--bundle", b.dir().toString(), "d1").rc());
+        long before = countAtLeast("d1", 5);
+        Cocoon.Result ck = cocoon.run("checkpoint", "--image-path", image.toString(), "d1");
+        assertEquals(0, ck.rc(), ck::toString);
+        assertEquals("stopped", awaitStatus("d1", "stopped", 10_000));
+        assertEquals(0, cocoon.run("delete", "d1").rc());
+        Cocoon.Result r = cocoon.run("restore", "--image-path", image.toString(), "--bundle", b.dir().toString(), "--detach", "d2");
+        assertEquals(0, r.rc(), r::toString);
+        long after = count("d2");
+        assertTrue(after >= before && after < before + 100, "the count goes on from " + before + ", not from 0: " + after);
+        Cocoon.Result list = cocoon.run("list", "--all");
+        assertTrue(list.out().lines().anyMatch(l -> l.startsWith("d2 ") && l.strip().endsWith(" restored")), list::toString);
+        assertEquals(0, cocoon.run("delete", "--force", "d2").rc());
+    }
+
     @Test
     void aNinePRootfsIsRefusedInOneLineAndTheContainerGoesOn() throws Exception {
         Bundle b = counter("b9", false);

@@ -65,8 +65,6 @@ public final class Monitor {
     private final PodProxy podProxy;
     /** {@code restore}: the checkpoint the VM comes from, or null for a new container. */
     private final Path restoreFrom;
-    /** Started with its creation ({@code run}): planned without the standby NIC create keeps. */
-    private volatile boolean autoStarted;
 
     public Monitor(StateStore store, LaunchSpec launch, Supplier<PluginRegistry> plugins) {
         this.store = store;
@@ -99,7 +97,6 @@ public final class Monitor {
      * @return the container's exit status (128+N when killed by signal N)
      */
     public int run(Supplier<Stdio> stdio, boolean autoStart) {
-        autoStarted = restoreFrom != null ? !Checkpoints.hasStandbyNic(restoreFrom) : autoStart;
         ControlServer control = null;
         FileRequests fileRequests = null;
         Stdio io = null;
@@ -165,8 +162,10 @@ public final class Monitor {
                 : VmTemplates.launch(hv, launch.vm());
         vm = boot.vm();
         VmNetwork.joinNics(stateDir, launch.id(), plugins, hv);
-        if (restoreFrom != null) Logger.info("VM restored from checkpoint {} in {} ms", restoreFrom,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launchedAt));
+        if (restoreFrom != null) {
+            AtomicFiles.write(stateDir.resolve(ContainerFiles.BOOT), "restored " + restoreFrom + "\n");
+            Logger.info("VM restored from checkpoint {} in {} ms", restoreFrom, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launchedAt));
+        }
         if (boot.cloned()) {
             AtomicFiles.write(stateDir.resolve(ContainerFiles.BOOT), "template " + boot.mode().name().toLowerCase(java.util.Locale.ROOT)
                     + " " + boot.template() + "\n");
@@ -369,7 +368,7 @@ public final class Monitor {
         if (launch.isPodMember()) throw new CocoonException("checkpoint: a pod member shares its sandbox's VM; checkpoint the sandbox");
         boolean paused = lifecycle.isPaused();
         long t0 = System.nanoTime();
-        Checkpoints.save(vm, launch.vm(), dir, !autoStarted);
+        Checkpoints.save(vm, launch.vm(), dir, launch.lateNetwork());
         Logger.info("checkpoint saved to {} in {} ms", dir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         if (leaveRunning) {
             if (!paused) vm.resume();

@@ -45,10 +45,14 @@ public final class Container {
         return id;
     }
 
-    /** {@code cold}, or {@code template:<mode>} when the VM was cloned from a template (docs/templates.md). */
+    /**
+     * {@code cold}; {@code template:<mode>} when the VM was cloned from a template
+     * (docs/templates.md); {@code restored} when it was loaded from a checkpoint (docs/checkpoint.md).
+     */
     public String boot() {
         try {
             String[] b = java.nio.file.Files.readString(rt.store().dir(id).resolve(io.cocoon.core.state.ContainerFiles.BOOT)).strip().split(" ");
+            if (b[0].equals("restored")) return "restored";
             return b.length >= 2 && b[0].equals("template") ? "template:" + b[1] : "cold";
         } catch (java.io.IOException e) {
             return "cold";

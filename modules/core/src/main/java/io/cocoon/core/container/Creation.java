@@ -94,7 +94,7 @@ public final class Creation {
                     plan.annotations()).toJson());
             StoragePlan sp = drivers.storage().prepare(plan, dir);
             NetworkSetup net = drivers.network() == null ? NetworkSetup.NONE : drivers.network().setup(drivers.networkRequest());
-            LaunchSpec launch = launchSpec(rt, read, drivers, guest, sp, net, o.consoleSocket());
+            LaunchSpec launch = launchSpec(rt, read, drivers, guest, sp, net, o.consoleSocket(), !startsAtOnce);
             Timing.mark("vm planned");
             if (early != null) early.accept(launch);
             ContainerRecord record = new ContainerRecord(read.spec().ociVersion(), id, ContainerStatus.CREATING, me,
@@ -115,7 +115,8 @@ public final class Creation {
 
     /** What the monitor needs: the VM to boot, the agent's CREATE, stdio wiring, hooks, limits. */
     private static LaunchSpec launchSpec(ContainerRuntime rt, BundleReader.Read read, Drivers drivers, GuestImage guest,
-                                         StoragePlan sp, NetworkSetup net, String consoleSocket) throws IOException {
+                                         StoragePlan sp, NetworkSetup net, String consoleSocket, boolean lateNetwork)
+            throws IOException {
         String id = read.id();
         SandboxPlan plan = read.plan();
         Path dir = rt.store().dir(id);
@@ -143,7 +144,7 @@ public final class Creation {
         return new LaunchSpec(id, read.spec().ociVersion(), read.bundle().toString(), plan.rootfs().toString(),
                 drivers.hypervisorName(), vm, create, process.terminal(), consoleSocket, bootTimeout, plan.cgroupsPath(),
                 plan.annotations(), HostCgroup.Limits.forVm(plan.resources(), plan.vm().memoryMiB()),
-                guestCpuUpdate(plan.resources().cpu()), plan.hooks(), sp.hostBinds());
+                guestCpuUpdate(plan.resources().cpu()), plan.hooks(), sp.hostBinds(), lateNetwork);
     }
 
     /** Undoes a partial create: monitor, VM, driver resources, state directory. */

@@ -31,11 +31,16 @@ import java.util.Map;
  *     namespace before it starts the hypervisor (a pod member's: by its sandbox's monitor)
  * @param sandbox a pod member's sandbox container (whose VM it runs in), or null for a container
  *     with a VM of its own
+ * @param lateNetwork planned as {@code create} plans, for a network an engine may attach before
+ *     {@code start} (the network driver keeps a standby NIC); false when planned to start at once
+ *     ({@code run}, also {@code run --detach}). A checkpoint records it, so that restore plans the
+ *     same VM.
  */
 public record LaunchSpec(String id, String ociVersion, String bundle, String rootfs, String hypervisor, VmPlan vm,
                          byte[] create, boolean terminal, String consoleSocket, long bootTimeoutMs,
                          String cgroupsPath, Map<String, String> annotations, HostCgroup.Limits hostLimits,
-                         byte[] guestUpdate, Spec.Hooks hooks, List<HostBind> hostBinds, String sandbox) {
+                         byte[] guestUpdate, Spec.Hooks hooks, List<HostBind> hostBinds, String sandbox,
+                         boolean lateNetwork) {
     /** The hypervisor name a pod member records: it has no VM of its own. */
     public static final String POD_MEMBER = "pod-member";
 
@@ -43,9 +48,9 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
     public LaunchSpec(String id, String ociVersion, String bundle, String rootfs, String hypervisor, VmPlan vm,
                       byte[] create, boolean terminal, String consoleSocket, long bootTimeoutMs,
                       String cgroupsPath, Map<String, String> annotations, HostCgroup.Limits hostLimits,
-                      byte[] guestUpdate, Spec.Hooks hooks, List<HostBind> hostBinds) {
+                      byte[] guestUpdate, Spec.Hooks hooks, List<HostBind> hostBinds, boolean lateNetwork) {
         this(id, ociVersion, bundle, rootfs, hypervisor, vm, create, terminal, consoleSocket, bootTimeoutMs, cgroupsPath,
-                annotations, hostLimits, guestUpdate, hooks, hostBinds, null);
+                annotations, hostLimits, guestUpdate, hooks, hostBinds, null, lateNetwork);
     }
 
     public boolean isPodMember() {
@@ -96,6 +101,7 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
         }
         m.put("hostBinds", binds);
         if (sandbox != null) m.put("sandbox", sandbox);
+        m.put("lateNetwork", lateNetwork);
         return Json.pretty(m);
     }
 
@@ -124,7 +130,8 @@ public record LaunchSpec(String id, String ociVersion, String bundle, String roo
                         JsonValues.string(JsonValues.map(m, "hostLimits"), "cpus").orElse(null),
                         JsonValues.string(JsonValues.map(m, "hostLimits"), "mems").orElse(null)),
                 Base64.getDecoder().decode(JsonValues.string(m, "guestUpdate").orElse("")),
-                hooksFrom(JsonValues.map(m, "hooks")), bindsFrom(m), JsonValues.string(m, "sandbox").orElse(null));
+                hooksFrom(JsonValues.map(m, "hooks")), bindsFrom(m), JsonValues.string(m, "sandbox").orElse(null),
+                JsonValues.bool(m, "lateNetwork"));
     }
 
     private static List<HostBind> bindsFrom(Map<String, Object> m) {

@@ -75,7 +75,7 @@ final class PodMembers {
             LaunchSpec launch = new LaunchSpec(id, read.spec().ociVersion(), read.bundle().toString(), plan.rootfs().toString(),
                     LaunchSpec.POD_MEMBER, vm, create, read.process().terminal(), o.consoleSocket(), sandbox.bootTimeoutMs(),
                     plan.cgroupsPath(), plan.annotations(), HostCgroup.Limits.NONE, Creation.guestCpuUpdate(plan.resources().cpu()),
-                    plan.hooks(), sp.hostBinds(), sb.id());
+                    plan.hooks(), sp.hostBinds(), sb.id(), false);
             Timing.mark("pod member planned");
             if (early != null) early.accept(launch);
             long me = ProcessHandle.current().pid();

@@ -28,7 +28,7 @@ class LaunchSpecTest {
                 new byte[] {9, 8}, new Spec.Hooks(List.of(new Spec.Hook("/bin/true", List.of("true", "a"), List.of("X=1"), 5)),
                 List.of(), List.of(), List.of(), List.of(), List.of(new Spec.Hook("/bin/hook", List.of(), List.of(), null))),
                 List.of(new HostBind(Path.of("/b/rootfs"), Path.of("/s/c1/shared/c1/rootfs"), true, true),
-                        new HostBind(Path.of("/etc/hosts"), Path.of("/s/c1/shared/c1/m/0"), false, false)));
+                        new HostBind(Path.of("/etc/hosts"), Path.of("/s/c1/shared/c1/m/0"), false, false)), true);
         LaunchSpec back = LaunchSpec.fromJson(l.toJson());
         assertEquals(vm, back.vm());
         assertArrayEquals(l.create(), back.create());
@@ -40,5 +40,7 @@ class LaunchSpecTest {
         assertArrayEquals(l.guestUpdate(), back.guestUpdate());
         assertEquals(l.hooks(), back.hooks(), "hooks are parsed once, by create, and travel in launch.json");
         assertEquals(l.hostBinds(), back.hostBinds());
+        assertEquals(true, back.lateNetwork(), "planned as create plans: a checkpoint of it records a standby NIC");
+        assertEquals(false, LaunchSpec.fromJson(l.toJson().replace("\"lateNetwork\": true", "\"lateNetwork\": false")).lateNetwork());
     }
 }
