@@ -25,7 +25,10 @@ public final class ProcStat {
         return f == null || f.length < 2 ? -1 : parse(f[1]);
     }
 
-    /** The session id (field 6), or -1 when the process does not exist. */
+    /**
+     * The session id (field 6), or -1 when the process does not exist. It is 0 when the session's
+     * leader is outside this pid namespace (CI's checker runs us so): never equal to a pid here.
+     */
     public static long session(long pid) {
         String[] f = fields(pid);
         return f == null || f.length < 4 ? -1 : parse(f[3]);

@@ -59,7 +59,8 @@ class ProcStatTest {
     @Test
     void aSessionLeadersSessionIsItsOwnPid() throws IOException, InterruptedException {
         long mine = ProcStat.session(ProcessHandle.current().pid());
-        assertTrue(mine > 0, "this process's session " + mine);
+        // 0 when our session's leader lives outside this pid namespace, as under CI's checker
+        assertTrue(mine >= 0, "this process's session " + mine);
         // the child leads no process group, so setsid(1) calls setsid(2) itself and execs sleep in place
         Process p = new ProcessBuilder("setsid", "sleep", "10").start();
         try {
